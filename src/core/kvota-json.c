@@ -1,0 +1,354 @@
+/* kvota-json.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "kvota-json"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "kvota-error.h"
+#include "kvota-json.h"
+
+/* json-glib wraps integers beyond 64 bits around and cuts strings at an
+ * escaped NUL without a word. A request must never mean something other
+ * than what its sender wrote, so one lexical pass over the raw text looks
+ * for both before the parser runs, and names the member at fault. */
+static gboolean
+scan_lexemes (const char  *data,
+              gsize        length,
+              char       **bad_member,
+              KvotaError  *code)
+{
+  const char *key = NULL;
+  gsize key_length = 0;
+  const char *last_string = NULL;
+  gsize last_string_length = 0;
+  gsize i = 0;
+
+  while (i < length)
+    {
+      char c = data[i];
+
+      if (c == '"')
+        {
+          gsize start = ++i;
+          gboolean escaped = FALSE;
+
+          for (; i < length && data[i] != '"'; i++)
+            {
+              if (data[i] != '\\')
+                continue;
+              escaped = TRUE;
+              if (i + 5 < length && memcmp (data + i + 1, "u0000", 5) == 0)
+                {
+                  *bad_member = key != NULL ? g_strndup (key, key_length) : NULL;
+                  *code = KVOTA_ERROR_INVALID_VALUE;
+                  return FALSE;
+                }
+              i++;
+            }
+          last_string = escaped ? NULL : data + start;
+          last_string_length = i - start;
+          i++;
+        }
+      else if (c == ':')
+        {
+          key = last_string;
+          key_length = last_string_length;
+          i++;
+        }
+      else if (c == '-' || g_ascii_isdigit (c))
+        {
+          gsize start = i;
+          gboolean integral = TRUE;
+
+          for (i++; i < length; i++)
+            {
+              if (data[i] == '.' || data[i] == 'e' || data[i] == 'E')
+                integral = FALSE;
+              else if (!g_ascii_isdigit (data[i]) && data[i] != '+' && data[i] != '-')
+                break;
+            }
+
+          if (integral)
+            {
+              g_autofree char *token = g_strndup (data + start, i - start);
+
+              if (!g_ascii_string_to_signed (token, 10, G_MININT64, G_MAXINT64, NULL, NULL) &&
+                  strcmp (token, "-") != 0)
+                {
+                  *bad_member = key != NULL ? g_strndup (key, key_length) : NULL;
+                  *code = KVOTA_ERROR_QUANTITY_OVERFLOW;
+                  return FALSE;
+                }
+            }
+        }
+      else
+        i++;
+    }
+
+  return TRUE;
+}
+
+/**
+ * kvota_json_parse:
+ * @data: the bytes of a JSON document
+ * @length: the length of @data
+ * @error: return location for a #GError, or %NULL
+ *
+ * Parses a request or reply body. Invalid UTF-8 and NUL bytes are refused
+ * before the parser sees them.
+ *
+ * Returns: (transfer full) (nullable): the root node
+ */
+JsonNode *
+kvota_json_parse (const char  *data,
+                  gsize        length,
+                  GError     **error)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *bad_member = NULL;
+  KvotaError code;
+  JsonNode *root;
+
+  if (data == NULL || length == 0)
+    {
+      kvota_set_error (error, KVOTA_ERROR_MALFORMED_JSON, NULL);
+      return NULL;
+    }
+
+  if (!g_utf8_validate_len (data, length, NULL))
+    {
+      kvota_set_error (error, KVOTA_ERROR_INVALID_UTF8, NULL);
+      return NULL;
+    }
+
+  if (!scan_lexemes (data, length, &bad_member, &code))
+    {
+      if (bad_member != NULL && !kvota_json_text_is_clean (bad_member, FALSE))
+        g_clear_pointer (&bad_member, g_free);
+      kvota_set_error (error, code, bad_member);
+      return NULL;
+    }
+
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, data, (gssize) length, &local_error) ||
+      (root = json_parser_get_root (parser)) == NULL)
+    {
+      g_debug ("Refusing JSON: %s", local_error ? local_error->message : "empty");
+      kvota_set_error (error, KVOTA_ERROR_MALFORMED_JSON, NULL);
+      return NULL;
+    }
+
+  return json_node_ref (root);
+}
+
+/**
+ * kvota_json_text_is_clean:
+ * @text: a UTF-8 string
+ * @multiline: whether line breaks and tabs are allowed
+ *
+ * Returns: %TRUE if @text holds no control characters (beyond line
+ *   breaks when @multiline) and is no longer than %KVOTA_JSON_MAX_STRING
+ */
+gboolean
+kvota_json_text_is_clean (const char *text,
+                          gboolean    multiline)
+{
+  gsize length = 0;
+
+  if (!g_utf8_validate (text, -1, NULL))
+    return FALSE;
+
+  for (const char *p = text; *p; p = g_utf8_next_char (p), length++)
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (multiline && (c == '\n' || c == '\t'))
+        continue;
+      if (g_unichar_iscntrl (c))
+        return FALSE;
+    }
+
+  return length <= KVOTA_JSON_MAX_STRING;
+}
+
+static gboolean
+read_member (JsonNode          *member,
+             const KvotaField  *field,
+             gpointer           target,
+             GError           **error)
+{
+  gpointer slot = G_STRUCT_MEMBER_P (target, field->offset);
+  GType value_type;
+
+  if (!JSON_NODE_HOLDS_VALUE (member))
+    goto wrong_type;
+
+  value_type = json_node_get_value_type (member);
+
+  switch (field->type)
+    {
+    case KVOTA_FIELD_STRING:
+    case KVOTA_FIELD_TEXT:
+      {
+        const char *text;
+
+        if (value_type != G_TYPE_STRING)
+          goto wrong_type;
+
+        text = json_node_get_string (member);
+        if (!kvota_json_text_is_clean (text, field->type == KVOTA_FIELD_TEXT))
+          {
+            kvota_set_error (error, KVOTA_ERROR_INVALID_VALUE, field->name);
+            return FALSE;
+          }
+
+        g_free (*(char **) slot);
+        *(char **) slot = g_strdup (text);
+        return TRUE;
+      }
+
+    case KVOTA_FIELD_INT64:
+      if (value_type != G_TYPE_INT64)
+        goto wrong_type;
+      *(gint64 *) slot = json_node_get_int (member);
+      return TRUE;
+
+    case KVOTA_FIELD_BOOLEAN:
+      if (value_type != G_TYPE_BOOLEAN)
+        goto wrong_type;
+      *(gboolean *) slot = json_node_get_boolean (member);
+      return TRUE;
+
+    default:
+      g_assert_not_reached ();
+    }
+
+wrong_type:
+  kvota_set_error (error, KVOTA_ERROR_WRONG_TYPE, field->name);
+  return FALSE;
+}
+
+/**
+ * kvota_json_read_object:
+ * @node: the request's root node
+ * @fields: (array length=n_fields): the members the object may have
+ * @n_fields: the number of @fields
+ * @target: the struct the values go into
+ * @error: return location for a #GError, or %NULL
+ *
+ * Reads an object strictly: every member must be listed in @fields with
+ * the right type, and every required one present. Numbers that are not
+ * integers and integers beyond 64 bits are refused, never rounded.
+ * On failure the strings already stored in @target stay there for
+ * kvota_json_clear_strings() to free. The error names the member at
+ * fault (kvota_error_get_field()).
+ *
+ * Returns: %TRUE if the whole object was read
+ */
+gboolean
+kvota_json_read_object (JsonNode          *node,
+                        const KvotaField  *fields,
+                        guint              n_fields,
+                        gpointer           target,
+                        GError           **error)
+{
+  JsonObject *object;
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *member;
+
+  g_return_val_if_fail (fields != NULL, FALSE);
+  g_return_val_if_fail (target != NULL, FALSE);
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      kvota_set_error (error, KVOTA_ERROR_WRONG_TYPE, NULL);
+      return FALSE;
+    }
+
+  object = json_node_get_object (node);
+
+  json_object_iter_init (&iter, object);
+  while (json_object_iter_next (&iter, &name, &member))
+    {
+      const KvotaField *field = NULL;
+
+      for (guint i = 0; i < n_fields; i++)
+        {
+          if (strcmp (fields[i].name, name) == 0)
+            {
+              field = &fields[i];
+              break;
+            }
+        }
+
+      if (field == NULL)
+        {
+          /* The name is the client's text: only echo it when it is clean. */
+          const char *shown = kvota_json_text_is_clean (name, FALSE) ? name : NULL;
+
+          kvota_set_error (error, KVOTA_ERROR_UNKNOWN_FIELD, shown);
+          return FALSE;
+        }
+
+      if (!read_member (member, field, target, error))
+        return FALSE;
+
+      if (field->present_offset >= 0)
+        G_STRUCT_MEMBER (gboolean, target, field->present_offset) = TRUE;
+    }
+
+  for (guint i = 0; i < n_fields; i++)
+    {
+      if (fields[i].required && !json_object_has_member (object, fields[i].name))
+        {
+          kvota_set_error (error, KVOTA_ERROR_MISSING_FIELD, fields[i].name);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+/**
+ * kvota_json_clear_strings:
+ * @fields: (array length=n_fields): the members read by kvota_json_read_object()
+ * @n_fields: the number of @fields
+ * @target: the struct they were read into
+ *
+ * Frees the strings kvota_json_read_object() stored in @target.
+ */
+void
+kvota_json_clear_strings (const KvotaField *fields,
+                          guint             n_fields,
+                          gpointer          target)
+{
+  for (guint i = 0; i < n_fields; i++)
+    {
+      if (fields[i].type == KVOTA_FIELD_STRING || fields[i].type == KVOTA_FIELD_TEXT)
+        g_clear_pointer ((char **) G_STRUCT_MEMBER_P (target, fields[i].offset), g_free);
+    }
+}
+
+/**
+ * kvota_json_to_string:
+ * @node: a JSON node
+ *
+ * Returns: (transfer full): @node as compact JSON
+ */
+char *
+kvota_json_to_string (JsonNode *node)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+
+  json_generator_set_root (generator, node);
+  return json_generator_to_data (generator, NULL);
+}

@@ -1,0 +1,544 @@
+/* kvota-records.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "kvota-records"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "kvota-error.h"
+#include "kvota-records.h"
+
+/* Decoding is strict about types and lenient about members it does not
+ * know, so that an older client keeps working against a newer server. */
+
+static gboolean
+fail (GError     **error,
+      const char  *field)
+{
+  kvota_set_error (error, KVOTA_ERROR_WRONG_TYPE, field);
+  return FALSE;
+}
+
+static JsonObject *
+object_of (JsonNode  *node,
+           GError   **error)
+{
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      fail (error, NULL);
+      return NULL;
+    }
+
+  return json_node_get_object (node);
+}
+
+static gboolean
+get_string (JsonObject  *object,
+            const char  *name,
+            gboolean     nullable,
+            char       **out,
+            GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node != NULL && JSON_NODE_HOLDS_NULL (node) && nullable)
+    {
+      *out = NULL;
+      return TRUE;
+    }
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return fail (error, name);
+
+  *out = g_strdup (json_node_get_string (node));
+  return TRUE;
+}
+
+static gboolean
+get_int (JsonObject  *object,
+         const char  *name,
+         gint64      *out,
+         GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_INT64)
+    return fail (error, name);
+
+  *out = json_node_get_int (node);
+  return TRUE;
+}
+
+static gboolean
+get_time (JsonObject  *object,
+          const char  *name,
+          gboolean     nullable,
+          GDateTime  **out,
+          GError     **error)
+{
+  g_autofree char *text = NULL;
+
+  if (!get_string (object, name, nullable, &text, error))
+    return FALSE;
+
+  if (text == NULL)
+    {
+      *out = NULL;
+      return TRUE;
+    }
+
+  if ((*out = kvota_timestamp_parse (text)) == NULL)
+    return fail (error, name);
+
+  return TRUE;
+}
+
+#define GET_ENUM(object, name, type_prefix, out, error)                      \
+  G_STMT_START {                                                             \
+    g_autofree char *text_ = NULL;                                           \
+    if (!get_string (object, name, FALSE, &text_, error))                    \
+      return NULL;                                                           \
+    if (!type_prefix##_from_string (text_, out))                             \
+      {                                                                      \
+        kvota_set_error (error, KVOTA_ERROR_INVALID_VALUE, name);            \
+        return NULL;                                                         \
+      }                                                                      \
+  } G_STMT_END
+
+static void
+add_time (JsonBuilder *builder,
+          const char  *name,
+          GDateTime   *time)
+{
+  json_builder_set_member_name (builder, name);
+  if (time == NULL)
+    json_builder_add_null_value (builder);
+  else
+    {
+      g_autofree char *text = kvota_timestamp_format (time);
+      json_builder_add_string_value (builder, text);
+    }
+}
+
+static void
+add_nullable_string (JsonBuilder *builder,
+                     const char  *name,
+                     const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value == NULL)
+    json_builder_add_null_value (builder);
+  else
+    json_builder_add_string_value (builder, value);
+}
+
+/**
+ * kvota_timestamp_format:
+ * @time: a #GDateTime
+ *
+ * Returns: (transfer full): @time in UTC as ISO 8601 with seconds
+ */
+char *
+kvota_timestamp_format (GDateTime *time)
+{
+  g_autoptr(GDateTime) utc = NULL;
+
+  g_return_val_if_fail (time != NULL, NULL);
+
+  utc = g_date_time_to_utc (time);
+  return g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+/**
+ * kvota_timestamp_parse:
+ * @text: an ISO 8601 timestamp with a time zone
+ *
+ * Returns: (transfer full) (nullable): the time, or %NULL if @text is not
+ *   a timestamp
+ */
+GDateTime *
+kvota_timestamp_parse (const char *text)
+{
+  g_return_val_if_fail (text != NULL, NULL);
+
+  return g_date_time_new_from_iso8601 (text, NULL);
+}
+
+/* Organisations */
+
+void
+kvota_organisation_free (KvotaOrganisation *self)
+{
+  if (self == NULL)
+    return;
+
+  g_free (self->name);
+  g_free (self->bin);
+  g_free (self->account);
+  g_free (self);
+}
+
+KvotaOrganisation *
+kvota_organisation_copy (const KvotaOrganisation *self)
+{
+  KvotaOrganisation *copy;
+
+  if (self == NULL)
+    return NULL;
+
+  copy = g_memdup2 (self, sizeof *self);
+  copy->name = g_strdup (self->name);
+  copy->bin = g_strdup (self->bin);
+  copy->account = g_strdup (self->account);
+  return copy;
+}
+
+JsonNode *
+kvota_organisation_to_json (const KvotaOrganisation *self)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_int_value (builder, self->id);
+  json_builder_set_member_name (builder, "name");
+  json_builder_add_string_value (builder, self->name);
+  add_nullable_string (builder, "bin", self->bin);
+  json_builder_set_member_name (builder, "holder_type");
+  json_builder_add_string_value (builder, kvota_holder_type_to_string (self->holder_type));
+  json_builder_set_member_name (builder, "state");
+  json_builder_add_string_value (builder, kvota_user_state_to_string (self->state));
+  add_nullable_string (builder, "account", self->account);
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+KvotaOrganisation *
+kvota_organisation_from_json (JsonNode  *node,
+                              GError   **error)
+{
+  g_autoptr(KvotaOrganisation) self = g_new0 (KvotaOrganisation, 1);
+  JsonObject *object;
+
+  if ((object = object_of (node, error)) == NULL ||
+      !get_int (object, "id", &self->id, error) ||
+      !get_string (object, "name", FALSE, &self->name, error) ||
+      !get_string (object, "bin", TRUE, &self->bin, error) ||
+      !get_string (object, "account", TRUE, &self->account, error))
+    return NULL;
+
+  GET_ENUM (object, "holder_type", kvota_holder_type, &self->holder_type, error);
+  GET_ENUM (object, "state", kvota_user_state, &self->state, error);
+
+  return g_steal_pointer (&self);
+}
+
+/* Users */
+
+void
+kvota_user_free (KvotaUser *self)
+{
+  if (self == NULL)
+    return;
+
+  g_free (self->username);
+  g_free (self->full_name);
+  kvota_organisation_free (self->organisation);
+  g_free (self);
+}
+
+JsonNode *
+kvota_user_to_json (const KvotaUser *self)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (self->organisation != NULL, NULL);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_int_value (builder, self->id);
+  json_builder_set_member_name (builder, "username");
+  json_builder_add_string_value (builder, self->username);
+  json_builder_set_member_name (builder, "full_name");
+  json_builder_add_string_value (builder, self->full_name);
+  json_builder_set_member_name (builder, "role");
+  json_builder_add_string_value (builder, kvota_role_to_string (self->role));
+  json_builder_set_member_name (builder, "state");
+  json_builder_add_string_value (builder, kvota_user_state_to_string (self->state));
+  json_builder_set_member_name (builder, "organisation");
+  json_builder_add_value (builder, kvota_organisation_to_json (self->organisation));
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+KvotaUser *
+kvota_user_from_json (JsonNode  *node,
+                      GError   **error)
+{
+  g_autoptr(KvotaUser) self = g_new0 (KvotaUser, 1);
+  JsonObject *object;
+
+  if ((object = object_of (node, error)) == NULL ||
+      !get_int (object, "id", &self->id, error) ||
+      !get_string (object, "username", FALSE, &self->username, error) ||
+      !get_string (object, "full_name", FALSE, &self->full_name, error))
+    return NULL;
+
+  GET_ENUM (object, "role", kvota_role, &self->role, error);
+  GET_ENUM (object, "state", kvota_user_state, &self->state, error);
+
+  self->organisation = kvota_organisation_from_json (json_object_get_member (object, "organisation"),
+                                                     error);
+  if (self->organisation == NULL)
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+/* Sessions */
+
+void
+kvota_session_free (KvotaSession *self)
+{
+  if (self == NULL)
+    return;
+
+  if (self->token != NULL)
+    memset (self->token, 0, strlen (self->token));
+  g_free (self->token);
+  g_clear_pointer (&self->expires, g_date_time_unref);
+  kvota_user_free (self->user);
+  g_free (self);
+}
+
+JsonNode *
+kvota_session_to_json (const KvotaSession *self)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "token");
+  json_builder_add_string_value (builder, self->token);
+  add_time (builder, "expires", self->expires);
+  json_builder_set_member_name (builder, "user");
+  json_builder_add_value (builder, kvota_user_to_json (self->user));
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+KvotaSession *
+kvota_session_from_json (JsonNode  *node,
+                         GError   **error)
+{
+  g_autoptr(KvotaSession) self = g_new0 (KvotaSession, 1);
+  JsonObject *object;
+
+  if ((object = object_of (node, error)) == NULL ||
+      !get_string (object, "token", FALSE, &self->token, error) ||
+      !get_time (object, "expires", FALSE, &self->expires, error))
+    return NULL;
+
+  if ((self->user = kvota_user_from_json (json_object_get_member (object, "user"), error)) == NULL)
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+/* Holdings */
+
+JsonNode *
+kvota_holding_to_json (const KvotaHolding *self)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "unit_type");
+  json_builder_add_string_value (builder, kvota_unit_type_to_string (self->unit_type));
+  json_builder_set_member_name (builder, "vintage");
+  json_builder_add_int_value (builder, self->vintage);
+  json_builder_set_member_name (builder, "available");
+  json_builder_add_int_value (builder, self->available);
+  json_builder_set_member_name (builder, "reserved");
+  json_builder_add_int_value (builder, self->reserved);
+  json_builder_set_member_name (builder, "pending");
+  json_builder_add_int_value (builder, self->pending);
+  json_builder_set_member_name (builder, "surrendered");
+  json_builder_add_int_value (builder, self->surrendered);
+  json_builder_set_member_name (builder, "cancelled");
+  json_builder_add_int_value (builder, self->cancelled);
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+gboolean
+kvota_holding_from_json (JsonNode      *node,
+                         KvotaHolding  *holding,
+                         GError       **error)
+{
+  g_autofree char *unit_type = NULL;
+  JsonObject *object;
+  gint64 vintage;
+
+  g_return_val_if_fail (holding != NULL, FALSE);
+
+  if ((object = object_of (node, error)) == NULL ||
+      !get_string (object, "unit_type", FALSE, &unit_type, error) ||
+      !get_int (object, "vintage", &vintage, error) ||
+      !get_int (object, "available", &holding->available, error) ||
+      !get_int (object, "reserved", &holding->reserved, error) ||
+      !get_int (object, "pending", &holding->pending, error) ||
+      !get_int (object, "surrendered", &holding->surrendered, error) ||
+      !get_int (object, "cancelled", &holding->cancelled, error))
+    return FALSE;
+
+  if (!kvota_unit_type_from_string (unit_type, &holding->unit_type))
+    {
+      kvota_set_error (error, KVOTA_ERROR_INVALID_VALUE, "unit_type");
+      return FALSE;
+    }
+
+  holding->vintage = (int) CLAMP (vintage, 0, G_MAXINT);
+  return TRUE;
+}
+
+/* Transactions */
+
+KvotaTransaction *
+kvota_transaction_new (void)
+{
+  KvotaTransaction *self = g_new0 (KvotaTransaction, 1);
+
+  self->serials = g_array_new (FALSE, FALSE, sizeof (KvotaSerialRange));
+  return self;
+}
+
+void
+kvota_transaction_free (KvotaTransaction *self)
+{
+  if (self == NULL)
+    return;
+
+  g_free (self->from_account);
+  g_free (self->to_account);
+  g_free (self->proposed_by);
+  g_free (self->decided_by);
+  g_free (self->reason);
+  g_clear_pointer (&self->created, g_date_time_unref);
+  g_clear_pointer (&self->decided, g_date_time_unref);
+  g_clear_pointer (&self->serials, g_array_unref);
+  g_free (self);
+}
+
+JsonNode *
+kvota_transaction_to_json (const KvotaTransaction *self)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_int_value (builder, self->id);
+  json_builder_set_member_name (builder, "kind");
+  json_builder_add_string_value (builder, kvota_transaction_kind_to_string (self->kind));
+  json_builder_set_member_name (builder, "state");
+  json_builder_add_string_value (builder, kvota_transaction_state_to_string (self->state));
+  json_builder_set_member_name (builder, "unit_type");
+  json_builder_add_string_value (builder, kvota_unit_type_to_string (self->unit_type));
+  json_builder_set_member_name (builder, "vintage");
+  json_builder_add_int_value (builder, self->vintage);
+  json_builder_set_member_name (builder, "quantity");
+  json_builder_add_int_value (builder, self->quantity);
+  add_nullable_string (builder, "from_account", self->from_account);
+  add_nullable_string (builder, "to_account", self->to_account);
+  add_nullable_string (builder, "proposed_by", self->proposed_by);
+  add_nullable_string (builder, "decided_by", self->decided_by);
+  add_nullable_string (builder, "reason", self->reason);
+  add_time (builder, "created", self->created);
+  add_time (builder, "decided", self->decided);
+  json_builder_set_member_name (builder, "serials");
+  json_builder_begin_array (builder);
+  for (guint i = 0; self->serials != NULL && i < self->serials->len; i++)
+    {
+      const KvotaSerialRange *range = &g_array_index (self->serials, KvotaSerialRange, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "first");
+      json_builder_add_int_value (builder, range->first);
+      json_builder_set_member_name (builder, "last");
+      json_builder_add_int_value (builder, range->last);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+KvotaTransaction *
+kvota_transaction_from_json (JsonNode  *node,
+                             GError   **error)
+{
+  g_autoptr(KvotaTransaction) self = kvota_transaction_new ();
+  JsonObject *object;
+  JsonNode *serials;
+  gint64 vintage;
+
+  if ((object = object_of (node, error)) == NULL ||
+      !get_int (object, "id", &self->id, error) ||
+      !get_int (object, "vintage", &vintage, error) ||
+      !get_int (object, "quantity", &self->quantity, error) ||
+      !get_string (object, "from_account", TRUE, &self->from_account, error) ||
+      !get_string (object, "to_account", TRUE, &self->to_account, error) ||
+      !get_string (object, "proposed_by", TRUE, &self->proposed_by, error) ||
+      !get_string (object, "decided_by", TRUE, &self->decided_by, error) ||
+      !get_string (object, "reason", TRUE, &self->reason, error) ||
+      !get_time (object, "created", FALSE, &self->created, error) ||
+      !get_time (object, "decided", TRUE, &self->decided, error))
+    return NULL;
+
+  GET_ENUM (object, "kind", kvota_transaction_kind, &self->kind, error);
+  GET_ENUM (object, "state", kvota_transaction_state, &self->state, error);
+  GET_ENUM (object, "unit_type", kvota_unit_type, &self->unit_type, error);
+  self->vintage = (int) CLAMP (vintage, 0, G_MAXINT);
+
+  serials = json_object_get_member (object, "serials");
+  if (serials == NULL || !JSON_NODE_HOLDS_ARRAY (serials))
+    {
+      fail (error, "serials");
+      return NULL;
+    }
+
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (serials)); i++)
+    {
+      JsonNode *element = json_array_get_element (json_node_get_array (serials), i);
+      KvotaSerialRange range;
+      JsonObject *range_object;
+
+      if ((range_object = object_of (element, error)) == NULL ||
+          !get_int (range_object, "first", &range.first, error) ||
+          !get_int (range_object, "last", &range.last, error))
+        return NULL;
+
+      g_array_append_val (self->serials, range);
+    }
+
+  return g_steal_pointer (&self);
+}

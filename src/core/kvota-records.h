@@ -1,0 +1,116 @@
+/* kvota-records.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "kvota-quantity.h"
+#include "kvota-types.h"
+
+G_BEGIN_DECLS
+
+/* The records the registry hands out, with the one JSON codec per record
+ * that both the server and its clients use: the wire format is defined
+ * here and nowhere else. */
+
+typedef struct
+{
+  gint64           id;
+  char            *name;
+  char            *bin;             /* NULL for the registry and the Ministry */
+  KvotaHolderType  holder_type;
+  KvotaUserState   state;
+  char            *account;         /* holding account number, or NULL */
+} KvotaOrganisation;
+
+typedef struct
+{
+  gint64             id;
+  char              *username;
+  char              *full_name;
+  KvotaRole          role;
+  KvotaUserState     state;
+  KvotaOrganisation *organisation;
+} KvotaUser;
+
+typedef struct
+{
+  char      *token;
+  GDateTime *expires;
+  KvotaUser *user;
+} KvotaSession;
+
+typedef struct
+{
+  KvotaUnitType unit_type;
+  int           vintage;
+  KvotaQuantity available;
+  KvotaQuantity reserved;
+  KvotaQuantity pending;
+  KvotaQuantity surrendered;
+  KvotaQuantity cancelled;
+} KvotaHolding;
+
+typedef struct
+{
+  gint64 first;
+  gint64 last;
+} KvotaSerialRange;
+
+typedef struct
+{
+  gint64                 id;
+  KvotaTransactionKind   kind;
+  KvotaTransactionState  state;
+  KvotaUnitType          unit_type;
+  int                    vintage;
+  KvotaQuantity          quantity;
+  char                  *from_account;    /* NULL for an issuance */
+  char                  *to_account;      /* NULL for a surrender or cancellation */
+  char                  *proposed_by;
+  char                  *decided_by;
+  char                  *reason;
+  GDateTime             *created;
+  GDateTime             *decided;
+  GArray                *serials;         /* of KvotaSerialRange */
+} KvotaTransaction;
+
+void                kvota_organisation_free      (KvotaOrganisation *self);
+KvotaOrganisation  *kvota_organisation_copy      (const KvotaOrganisation *self);
+JsonNode           *kvota_organisation_to_json   (const KvotaOrganisation *self);
+KvotaOrganisation  *kvota_organisation_from_json (JsonNode           *node,
+                                                  GError            **error);
+
+void                kvota_user_free              (KvotaUser          *self);
+JsonNode           *kvota_user_to_json           (const KvotaUser    *self);
+KvotaUser          *kvota_user_from_json         (JsonNode           *node,
+                                                  GError            **error);
+
+void                kvota_session_free           (KvotaSession       *self);
+JsonNode           *kvota_session_to_json        (const KvotaSession *self);
+KvotaSession       *kvota_session_from_json      (JsonNode           *node,
+                                                  GError            **error);
+
+JsonNode           *kvota_holding_to_json        (const KvotaHolding *self);
+gboolean            kvota_holding_from_json      (JsonNode           *node,
+                                                  KvotaHolding       *holding,
+                                                  GError            **error);
+
+KvotaTransaction   *kvota_transaction_new        (void);
+void                kvota_transaction_free       (KvotaTransaction   *self);
+JsonNode           *kvota_transaction_to_json    (const KvotaTransaction *self);
+KvotaTransaction   *kvota_transaction_from_json  (JsonNode           *node,
+                                                  GError            **error);
+
+char               *kvota_timestamp_format       (GDateTime          *time);
+GDateTime          *kvota_timestamp_parse        (const char         *text);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KvotaOrganisation, kvota_organisation_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KvotaUser, kvota_user_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KvotaSession, kvota_session_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KvotaTransaction, kvota_transaction_free)
+
+G_END_DECLS

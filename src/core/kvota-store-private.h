@@ -1,0 +1,68 @@
+/* kvota-store-private.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <sqlite3.h>
+
+#include "kvota-store.h"
+
+G_BEGIN_DECLS
+
+struct _KvotaStore
+{
+  GObject     parent_instance;
+
+  sqlite3    *db;
+  char       *path;
+
+  /* Prepared statements by the address of their SQL text, which is
+   * always a string literal. */
+  GHashTable *statements;
+};
+
+/* A statement from the cache goes back to it reset, not finalized. */
+static inline void
+_kvota_statement_release (sqlite3_stmt *statement)
+{
+  sqlite3_reset (statement);
+  sqlite3_clear_bindings (statement);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, _kvota_statement_release)
+
+sqlite3_stmt *_kvota_store_prepare       (KvotaStore    *self,
+                                          const char    *sql,
+                                          GError       **error);
+gboolean      _kvota_store_step_done     (KvotaStore    *self,
+                                          sqlite3_stmt  *statement,
+                                          GError       **error);
+gboolean      _kvota_store_storage_error (KvotaStore    *self,
+                                          GError       **error);
+gboolean      _kvota_store_begin         (KvotaStore    *self,
+                                          GError       **error);
+gboolean      _kvota_store_commit        (KvotaStore    *self,
+                                          GError       **error);
+void          _kvota_store_rollback      (KvotaStore    *self);
+char         *_kvota_store_now           (void);
+
+gboolean      _kvota_store_audit         (KvotaStore    *self,
+                                          const char    *actor,
+                                          const char    *action,
+                                          const char    *object,
+                                          JsonNode      *before,
+                                          JsonNode      *after,
+                                          GError       **error);
+
+KvotaOrganisation *_kvota_store_insert_organisation (KvotaStore      *self,
+                                                     const char      *actor,
+                                                     const char      *name,
+                                                     const char      *bin,
+                                                     KvotaHolderType  holder_type,
+                                                     GError         **error);
+gint64        _kvota_store_account_id    (KvotaStore    *self,
+                                          const char    *number,
+                                          GError       **error);
+
+G_END_DECLS

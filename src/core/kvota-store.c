@@ -1,0 +1,619 @@
+/* kvota-store.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "kvota-store"
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+
+#include "kvota-bin.h"
+#include "kvota-error.h"
+#include "kvota-json.h"
+#include "kvota-store-private.h"
+
+/* 'KVOT': marks the file as a Kvota registry for file(1) and for us. */
+#define KVOTA_APPLICATION_ID 0x4B564F54
+
+G_DEFINE_FINAL_TYPE (KvotaStore, kvota_store, G_TYPE_OBJECT)
+
+/* Each entry upgrades the schema by one version; entry N leads to
+ * user_version N + 1. Never edit an entry once released: add one. */
+static const char * const migrations[] = {
+  "CREATE TABLE settings ("
+  "  key TEXT PRIMARY KEY,"
+  "  value TEXT NOT NULL"
+  ") STRICT;"
+
+  "CREATE TABLE organisations ("
+  "  id INTEGER PRIMARY KEY,"
+  "  name TEXT NOT NULL,"
+  "  bin TEXT UNIQUE CHECK (bin IS NULL OR length (bin) = 12),"
+  "  holder_type TEXT NOT NULL,"
+  "  state TEXT NOT NULL DEFAULT 'active',"
+  "  created TEXT NOT NULL"
+  ") STRICT;"
+
+  "CREATE TABLE accounts ("
+  "  id INTEGER PRIMARY KEY,"
+  "  number TEXT NOT NULL UNIQUE,"
+  "  organisation_id INTEGER NOT NULL UNIQUE REFERENCES organisations (id),"
+  "  created TEXT NOT NULL"
+  ") STRICT;"
+
+  "CREATE TABLE users ("
+  "  id INTEGER PRIMARY KEY,"
+  "  username TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+  "  password_hash TEXT NOT NULL,"
+  "  full_name TEXT NOT NULL,"
+  "  role TEXT NOT NULL,"
+  "  organisation_id INTEGER NOT NULL REFERENCES organisations (id),"
+  "  state TEXT NOT NULL DEFAULT 'active',"
+  "  state_reason TEXT,"
+  "  created TEXT NOT NULL"
+  ") STRICT;"
+
+  "CREATE TABLE sessions ("
+  "  token_hash TEXT PRIMARY KEY,"
+  "  user_id INTEGER NOT NULL REFERENCES users (id),"
+  "  created TEXT NOT NULL,"
+  "  expires INTEGER NOT NULL"
+  ") STRICT;"
+  "CREATE INDEX sessions_user ON sessions (user_id);"
+
+  "CREATE TABLE login_attempts ("
+  "  id INTEGER PRIMARY KEY,"
+  "  username TEXT NOT NULL COLLATE NOCASE,"
+  "  peer TEXT,"
+  "  at INTEGER NOT NULL,"
+  "  success INTEGER NOT NULL"
+  ") STRICT;"
+  "CREATE INDEX login_attempts_username ON login_attempts (username, at);"
+
+  "CREATE TABLE serial_counters ("
+  "  unit_type TEXT NOT NULL,"
+  "  vintage INTEGER NOT NULL,"
+  "  next_serial INTEGER NOT NULL CHECK (next_serial >= 1),"
+  "  PRIMARY KEY (unit_type, vintage)"
+  ") STRICT;"
+
+  "CREATE TABLE transactions ("
+  "  id INTEGER PRIMARY KEY,"
+  "  kind TEXT NOT NULL,"
+  "  state TEXT NOT NULL,"
+  "  unit_type TEXT NOT NULL,"
+  "  vintage INTEGER NOT NULL,"
+  "  quantity INTEGER NOT NULL CHECK (quantity > 0),"
+  "  from_account INTEGER REFERENCES accounts (id),"
+  "  to_account INTEGER REFERENCES accounts (id),"
+  "  proposed_by TEXT,"
+  "  decided_by TEXT,"
+  "  reason TEXT,"
+  "  created TEXT NOT NULL,"
+  "  decided TEXT"
+  ") STRICT;"
+  "CREATE INDEX transactions_state ON transactions (state, id);"
+
+  "CREATE TABLE transaction_serials ("
+  "  transaction_id INTEGER NOT NULL REFERENCES transactions (id),"
+  "  first_serial INTEGER NOT NULL,"
+  "  last_serial INTEGER NOT NULL CHECK (first_serial <= last_serial)"
+  ") STRICT;"
+  "CREATE INDEX transaction_serials_transaction ON transaction_serials (transaction_id);"
+
+  "CREATE TABLE blocks ("
+  "  id INTEGER PRIMARY KEY,"
+  "  unit_type TEXT NOT NULL,"
+  "  vintage INTEGER NOT NULL,"
+  "  first_serial INTEGER NOT NULL CHECK (first_serial >= 1),"
+  "  last_serial INTEGER NOT NULL CHECK (first_serial <= last_serial),"
+  "  account_id INTEGER NOT NULL REFERENCES accounts (id),"
+  "  state TEXT NOT NULL,"
+  "  transaction_id INTEGER REFERENCES transactions (id)"
+  ") STRICT;"
+  "CREATE UNIQUE INDEX blocks_serial ON blocks (unit_type, vintage, first_serial);"
+  "CREATE INDEX blocks_account ON blocks (account_id, unit_type, vintage, state, first_serial);"
+  "CREATE INDEX blocks_transaction ON blocks (transaction_id);"
+
+  "CREATE TABLE audit ("
+  "  id INTEGER PRIMARY KEY,"
+  "  at TEXT NOT NULL,"
+  "  actor TEXT NOT NULL,"
+  "  action TEXT NOT NULL,"
+  "  object TEXT NOT NULL,"
+  "  before TEXT,"
+  "  after TEXT,"
+  "  prev_hash TEXT NOT NULL,"
+  "  hash TEXT NOT NULL"
+  ") STRICT;"
+  "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+  "  BEGIN SELECT RAISE (ABORT, 'the audit journal is append-only'); END;"
+  "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+  "  BEGIN SELECT RAISE (ABORT, 'the audit journal is append-only'); END;",
+};
+
+static void
+kvota_store_finalize (GObject *object)
+{
+  KvotaStore *self = (KvotaStore *)object;
+
+  /* Statements must be finalized before the connection closes. */
+  g_clear_pointer (&self->statements, g_hash_table_unref);
+  if (self->db != NULL)
+    sqlite3_close (self->db);
+  g_clear_pointer (&self->path, g_free);
+
+  G_OBJECT_CLASS (kvota_store_parent_class)->finalize (object);
+}
+
+static void
+kvota_store_class_init (KvotaStoreClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = kvota_store_finalize;
+}
+
+static void
+kvota_store_init (KvotaStore *self)
+{
+  self->statements = g_hash_table_new_full (NULL, NULL, NULL,
+                                            (GDestroyNotify) sqlite3_finalize);
+}
+
+/* Internal helpers shared by the store's files */
+
+gboolean
+_kvota_store_storage_error (KvotaStore  *self,
+                            GError     **error)
+{
+  g_warning ("%s: %s (%d)",
+             self->path,
+             sqlite3_errmsg (self->db),
+             sqlite3_extended_errcode (self->db));
+  kvota_set_error (error, KVOTA_ERROR_STORAGE, NULL);
+  return FALSE;
+}
+
+sqlite3_stmt *
+_kvota_store_prepare (KvotaStore  *self,
+                      const char  *sql,
+                      GError     **error)
+{
+  sqlite3_stmt *statement;
+
+  if ((statement = g_hash_table_lookup (self->statements, sql)) != NULL)
+    return statement;
+
+  if (sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+                          &statement, NULL) != SQLITE_OK)
+    {
+      _kvota_store_storage_error (self, error);
+      return NULL;
+    }
+
+  g_hash_table_insert (self->statements, (gpointer) sql, statement);
+  return statement;
+}
+
+gboolean
+_kvota_store_step_done (KvotaStore    *self,
+                        sqlite3_stmt  *statement,
+                        GError       **error)
+{
+  int rc = sqlite3_step (statement);
+
+  if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+    return TRUE;
+
+  if (rc == SQLITE_CONSTRAINT)
+    {
+      g_debug ("Constraint: %s", sqlite3_errmsg (self->db));
+      kvota_set_error (error, KVOTA_ERROR_INVALID_STATE, NULL);
+      return FALSE;
+    }
+
+  return _kvota_store_storage_error (self, error);
+}
+
+static gboolean
+exec (KvotaStore  *self,
+      const char  *sql,
+      GError     **error)
+{
+  if (sqlite3_exec (self->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+    return _kvota_store_storage_error (self, error);
+
+  return TRUE;
+}
+
+gboolean
+_kvota_store_begin (KvotaStore  *self,
+                    GError     **error)
+{
+  /* IMMEDIATE takes the write lock up front, so a transaction never fails
+   * half-way because another writer got there first. */
+  return exec (self, "BEGIN IMMEDIATE", error);
+}
+
+gboolean
+_kvota_store_commit (KvotaStore  *self,
+                     GError     **error)
+{
+  return exec (self, "COMMIT", error);
+}
+
+void
+_kvota_store_rollback (KvotaStore *self)
+{
+  if (!sqlite3_get_autocommit (self->db))
+    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+char *
+_kvota_store_now (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+  return kvota_timestamp_format (now);
+}
+
+static gint64
+query_int (KvotaStore *self,
+           const char *pragma)
+{
+  sqlite3_stmt *statement;
+  gint64 value = -1;
+
+  if (sqlite3_prepare_v2 (self->db, pragma, -1, &statement, NULL) != SQLITE_OK)
+    return -1;
+  if (sqlite3_step (statement) == SQLITE_ROW)
+    value = sqlite3_column_int64 (statement, 0);
+  sqlite3_finalize (statement);
+
+  return value;
+}
+
+static gboolean
+create_builtin_organisations (KvotaStore  *self,
+                              GError     **error)
+{
+  static const struct {
+    KvotaHolderType type;
+    const char *name;
+  } builtin[] = {
+    { KVOTA_HOLDER_TYPE_REGISTRY, "Registry administration" },
+    { KVOTA_HOLDER_TYPE_MINISTRY, "Ministry of Ecology and Natural Resources" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (builtin); i++)
+    {
+      g_autoptr(KvotaOrganisation) organisation = NULL;
+
+      organisation = _kvota_store_insert_organisation (self, "kvotactl", builtin[i].name,
+                                                       NULL, builtin[i].type, error);
+      if (organisation == NULL)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+migrate (KvotaStore  *self,
+         gboolean     create,
+         GError     **error)
+{
+  gint64 version = query_int (self, "PRAGMA user_version");
+  gint64 application_id = query_int (self, "PRAGMA application_id");
+  gboolean fresh = version == 0;
+
+  if (version < 0 || (version > 0 && application_id != KVOTA_APPLICATION_ID))
+    {
+      kvota_set_error (error, KVOTA_ERROR_NOT_A_REGISTRY, NULL);
+      return FALSE;
+    }
+
+  if (version > (gint64) G_N_ELEMENTS (migrations))
+    {
+      kvota_set_error (error, KVOTA_ERROR_SCHEMA_TOO_NEW, NULL);
+      return FALSE;
+    }
+
+  if (fresh && (!create || query_int (self, "SELECT count(*) FROM sqlite_schema") != 0))
+    {
+      kvota_set_error (error, KVOTA_ERROR_NOT_A_REGISTRY, NULL);
+      return FALSE;
+    }
+
+  if (version == G_N_ELEMENTS (migrations))
+    return TRUE;
+
+  if (!_kvota_store_begin (self, error))
+    return FALSE;
+
+  for (gint64 v = version; v < (gint64) G_N_ELEMENTS (migrations); v++)
+    {
+      g_autofree char *set_version = g_strdup_printf ("PRAGMA user_version = %" G_GINT64_FORMAT, v + 1);
+
+      g_debug ("Migrating %s to schema %" G_GINT64_FORMAT, self->path, v + 1);
+      if (!exec (self, migrations[v], error) || !exec (self, set_version, error))
+        goto failed;
+    }
+
+  if (fresh)
+    {
+      g_autofree char *set_id = g_strdup_printf ("PRAGMA application_id = %d", KVOTA_APPLICATION_ID);
+
+      if (!exec (self, set_id, error) ||
+          !create_builtin_organisations (self, error))
+        goto failed;
+    }
+
+  if (!_kvota_store_commit (self, error))
+    goto failed;
+
+  return TRUE;
+
+failed:
+  _kvota_store_rollback (self);
+  return FALSE;
+}
+
+/* Public API */
+
+void
+kvota_principal_free (KvotaPrincipal *principal)
+{
+  if (principal == NULL)
+    return;
+
+  g_free (principal->username);
+  g_free (principal->account);
+  g_clear_pointer (&principal->expires, g_date_time_unref);
+  g_free (principal);
+}
+
+/**
+ * kvota_store_open:
+ * @path: the registry database file
+ * @create: whether to create the registry if @path does not exist
+ * @error: return location for a #GError, or %NULL
+ *
+ * Opens a registry database for reading and writing, migrating it to the
+ * current schema. Commits are durable: a transaction that returned
+ * survives a crash or a power loss.
+ *
+ * Returns: (transfer full) (nullable): the store
+ */
+KvotaStore *
+kvota_store_open (const char  *path,
+                  gboolean     create,
+                  GError     **error)
+{
+  g_autoptr(KvotaStore) self = NULL;
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if (create)
+    flags |= SQLITE_OPEN_CREATE;
+  else if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (error, KVOTA_ERROR, KVOTA_ERROR_NOT_A_REGISTRY,
+                   _("There is no registry database at “%s”."), path);
+      return NULL;
+    }
+
+  self = g_object_new (KVOTA_TYPE_STORE, NULL);
+  self->path = g_strdup (path);
+
+  if (sqlite3_open_v2 (path, &self->db, flags, NULL) != SQLITE_OK)
+    {
+      g_set_error (error, KVOTA_ERROR, KVOTA_ERROR_STORAGE,
+                   _("Cannot open the registry database “%s”: %s"),
+                   path, sqlite3_errmsg (self->db));
+      return NULL;
+    }
+
+  sqlite3_extended_result_codes (self->db, TRUE);
+  sqlite3_busy_timeout (self->db, 10000);
+
+  if (query_int (self, "PRAGMA schema_version") < 0)
+    {
+      kvota_set_error (error, KVOTA_ERROR_NOT_A_REGISTRY, NULL);
+      return NULL;
+    }
+
+  /* WAL lets readers (backups, reports) run beside the writer;
+   * synchronous=FULL makes every commit durable in WAL mode too. */
+  if (!exec (self, "PRAGMA journal_mode = WAL", error) ||
+      !exec (self, "PRAGMA synchronous = FULL", error) ||
+      !exec (self, "PRAGMA foreign_keys = ON", error) ||
+      !exec (self, "PRAGMA trusted_schema = OFF", error))
+    return NULL;
+
+  if (!migrate (self, create, error))
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+/**
+ * kvota_store_get_path:
+ * @self: a #KvotaStore
+ *
+ * Returns: (transfer none): the database file
+ */
+const char *
+kvota_store_get_path (KvotaStore *self)
+{
+  g_return_val_if_fail (KVOTA_IS_STORE (self), NULL);
+
+  return self->path;
+}
+
+/**
+ * kvota_store_backup:
+ * @self: a #KvotaStore
+ * @destination: the file to write
+ * @error: return location for a #GError, or %NULL
+ *
+ * Copies the registry with SQLite's online backup, as one consistent
+ * snapshot even while a server writes to it. The copy is written beside
+ * @destination and renamed into place only once complete and synced, so
+ * @destination never holds half a backup.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+kvota_store_backup (KvotaStore  *self,
+                    const char  *destination,
+                    GError     **error)
+{
+  g_autofree char *partial = NULL;
+  sqlite3_backup *backup;
+  sqlite3 *target = NULL;
+  int rc;
+  int fd;
+
+  g_return_val_if_fail (KVOTA_IS_STORE (self), FALSE);
+  g_return_val_if_fail (destination != NULL, FALSE);
+
+  partial = g_strdup_printf ("%s.partial-%u", destination, g_random_int ());
+
+  if (sqlite3_open_v2 (partial, &target,
+                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_EXCLUSIVE,
+                       NULL) != SQLITE_OK)
+    goto failed;
+
+  if ((backup = sqlite3_backup_init (target, "main", self->db, "main")) == NULL)
+    goto failed;
+
+  /* One step copies every page inside one read transaction: a snapshot. */
+  rc = sqlite3_backup_step (backup, -1);
+  sqlite3_backup_finish (backup);
+  if (rc != SQLITE_DONE ||
+      sqlite3_exec (target, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL) != SQLITE_OK)
+    goto failed;
+
+  sqlite3_close (target);
+  target = NULL;
+
+  if ((fd = g_open (partial, O_RDONLY | O_CLOEXEC, 0)) < 0)
+    goto failed;
+  rc = fsync (fd);
+  close (fd);
+  if (rc != 0 || g_rename (partial, destination) != 0)
+    goto failed;
+
+  return TRUE;
+
+failed:
+  {
+    int saved_errno = errno;
+
+    g_set_error (error, KVOTA_ERROR, KVOTA_ERROR_STORAGE,
+                 _("Cannot write the backup “%s”: %s"),
+                 destination,
+                 target != NULL ? sqlite3_errmsg (target) : g_strerror (saved_errno));
+    if (target != NULL)
+      sqlite3_close (target);
+    g_unlink (partial);
+    return FALSE;
+  }
+}
+
+/**
+ * kvota_store_get_setting:
+ * @self: a #KvotaStore
+ * @key: a setting's name
+ *
+ * Returns: (transfer full) (nullable): the setting's value
+ */
+char *
+kvota_store_get_setting (KvotaStore *self,
+                         const char *key)
+{
+  g_autoptr(sqlite3_stmt) statement = NULL;
+
+  g_return_val_if_fail (KVOTA_IS_STORE (self), NULL);
+
+  statement = _kvota_store_prepare (self, "SELECT value FROM settings WHERE key = ?", NULL);
+  if (statement == NULL)
+    return NULL;
+
+  sqlite3_bind_text (statement, 1, key, -1, SQLITE_STATIC);
+  if (sqlite3_step (statement) != SQLITE_ROW)
+    return NULL;
+
+  return g_strdup ((const char *) sqlite3_column_text (statement, 0));
+}
+
+/**
+ * kvota_store_set_setting:
+ * @self: a #KvotaStore
+ * @actor: who changes it
+ * @key: a setting's name
+ * @value: its new value
+ * @error: return location for a #GError, or %NULL
+ *
+ * Returns: %TRUE on success; the change is in the audit journal
+ */
+gboolean
+kvota_store_set_setting (KvotaStore  *self,
+                         const char  *actor,
+                         const char  *key,
+                         const char  *value,
+                         GError     **error)
+{
+  g_autoptr(JsonNode) before = NULL;
+  g_autoptr(JsonNode) after = json_node_new (JSON_NODE_VALUE);
+  g_autofree char *old = NULL;
+  g_autofree char *object = NULL;
+
+  g_return_val_if_fail (KVOTA_IS_STORE (self), FALSE);
+  g_return_val_if_fail (key != NULL && value != NULL, FALSE);
+
+  if (!_kvota_store_begin (self, error))
+    return FALSE;
+
+  if ((old = kvota_store_get_setting (self, key)) != NULL)
+    {
+      before = json_node_new (JSON_NODE_VALUE);
+      json_node_set_string (before, old);
+    }
+  json_node_set_string (after, value);
+  object = g_strdup_printf ("setting/%s", key);
+
+  {
+    g_autoptr(sqlite3_stmt) statement =
+      _kvota_store_prepare (self, "INSERT INTO settings (key, value) VALUES (?, ?) "
+                                  "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                            error);
+
+    if (statement == NULL)
+      goto failed;
+    sqlite3_bind_text (statement, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_text (statement, 2, value, -1, SQLITE_STATIC);
+    if (!_kvota_store_step_done (self, statement, error))
+      goto failed;
+  }
+
+  if (!_kvota_store_audit (self, actor, "setting.change", object, before, after, error) ||
+      !_kvota_store_commit (self, error))
+    goto failed;
+
+  return TRUE;
+
+failed:
+  _kvota_store_rollback (self);
+  return FALSE;
+}

@@ -1,0 +1,204 @@
+/* kvota-store.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "kvota-records.h"
+
+G_BEGIN_DECLS
+
+#define KVOTA_TYPE_STORE (kvota_store_get_type ())
+
+G_DECLARE_FINAL_TYPE (KvotaStore, kvota_store, KVOTA, STORE, GObject)
+
+/* The schema version this build writes; older databases are migrated. */
+#define KVOTA_STORE_SCHEMA_VERSION 1
+
+/**
+ * KvotaPrincipal:
+ *
+ * Who a session belongs to: everything the server needs to decide what
+ * the request may do, read in one query.
+ */
+typedef struct
+{
+  gint64          user_id;
+  char           *username;
+  KvotaRole       role;
+  KvotaUserState  state;
+  gint64          organisation_id;
+  KvotaHolderType holder_type;
+  KvotaUserState  organisation_state;
+  char           *account;          /* holding account number, or NULL */
+  GDateTime      *expires;
+} KvotaPrincipal;
+
+/**
+ * KvotaLedgerTotal:
+ *
+ * What the ledger holds for one unit type and vintage.
+ */
+typedef struct
+{
+  KvotaUnitType unit_type;
+  int           vintage;
+  KvotaQuantity issued;
+  KvotaQuantity held;
+  KvotaQuantity surrendered;
+  KvotaQuantity cancelled;
+  gint64        n_blocks;
+} KvotaLedgerTotal;
+
+/**
+ * KvotaAuditEntry:
+ *
+ * One entry of the audit journal.
+ */
+typedef struct
+{
+  gint64  id;
+  char   *at;
+  char   *actor;
+  char   *action;
+  char   *object;
+  char   *before;   /* JSON, or NULL */
+  char   *after;    /* JSON, or NULL */
+  char   *prev_hash;
+  char   *hash;
+} KvotaAuditEntry;
+
+void                kvota_principal_free          (KvotaPrincipal   *principal);
+void                kvota_audit_entry_free        (KvotaAuditEntry  *entry);
+
+KvotaStore         *kvota_store_open              (const char       *path,
+                                                   gboolean          create,
+                                                   GError          **error);
+const char         *kvota_store_get_path          (KvotaStore       *self);
+gboolean            kvota_store_backup            (KvotaStore       *self,
+                                                   const char       *destination,
+                                                   GError          **error);
+char               *kvota_store_get_setting       (KvotaStore       *self,
+                                                   const char       *key);
+gboolean            kvota_store_set_setting       (KvotaStore       *self,
+                                                   const char       *actor,
+                                                   const char       *key,
+                                                   const char       *value,
+                                                   GError          **error);
+
+/* Organisations and users */
+KvotaOrganisation  *kvota_store_create_organisation (KvotaStore     *self,
+                                                   const char       *actor,
+                                                   const char       *name,
+                                                   const char       *bin,
+                                                   KvotaHolderType   holder_type,
+                                                   GError          **error);
+KvotaOrganisation  *kvota_store_get_organisation  (KvotaStore       *self,
+                                                   gint64            id,
+                                                   GError          **error);
+GPtrArray          *kvota_store_list_organisations (KvotaStore      *self,
+                                                   GError          **error);
+gint64              kvota_store_find_organisation_by_type (KvotaStore *self,
+                                                   KvotaHolderType   holder_type);
+KvotaUser          *kvota_store_create_user       (KvotaStore       *self,
+                                                   const char       *actor,
+                                                   gint64            organisation_id,
+                                                   const char       *username,
+                                                   const char       *password_hash,
+                                                   const char       *full_name,
+                                                   KvotaRole         role,
+                                                   GError          **error);
+KvotaUser          *kvota_store_get_user          (KvotaStore       *self,
+                                                   gint64            id,
+                                                   GError          **error);
+gboolean            kvota_store_set_user_state    (KvotaStore       *self,
+                                                   const char       *actor,
+                                                   gint64            user_id,
+                                                   KvotaUserState    state,
+                                                   const char       *reason,
+                                                   GError          **error);
+gint64              kvota_store_count_active_administrators (KvotaStore *self);
+
+/* Sessions */
+char               *kvota_store_get_password_hash (KvotaStore       *self,
+                                                   const char       *username,
+                                                   gint64           *user_id);
+gboolean            kvota_store_create_session    (KvotaStore       *self,
+                                                   gint64            user_id,
+                                                   const char       *token_hash,
+                                                   GDateTime        *expires,
+                                                   GError          **error);
+KvotaPrincipal     *kvota_store_lookup_session    (KvotaStore       *self,
+                                                   const char       *token_hash,
+                                                   GDateTime        *now,
+                                                   GError          **error);
+gboolean            kvota_store_delete_session    (KvotaStore       *self,
+                                                   const char       *token_hash,
+                                                   GError          **error);
+void                kvota_store_record_login      (KvotaStore       *self,
+                                                   const char       *username,
+                                                   gboolean          success,
+                                                   const char       *peer,
+                                                   GDateTime        *now);
+guint               kvota_store_count_login_failures (KvotaStore    *self,
+                                                   const char       *username,
+                                                   GDateTime        *since);
+
+/* Ledger */
+KvotaTransaction   *kvota_store_issue             (KvotaStore       *self,
+                                                   const char       *actor,
+                                                   const char       *account,
+                                                   KvotaUnitType     unit_type,
+                                                   int               vintage,
+                                                   KvotaQuantity     quantity,
+                                                   GError          **error);
+KvotaTransaction   *kvota_store_propose_transfer  (KvotaStore       *self,
+                                                   const char       *actor,
+                                                   const char       *from_account,
+                                                   const char       *to_account,
+                                                   KvotaUnitType     unit_type,
+                                                   int               vintage,
+                                                   KvotaQuantity     quantity,
+                                                   GError          **error);
+KvotaTransaction   *kvota_store_decide_transfer   (KvotaStore       *self,
+                                                   const char       *actor,
+                                                   gint64            transaction_id,
+                                                   KvotaTransactionState decision,
+                                                   const char       *reason,
+                                                   GError          **error);
+KvotaTransaction   *kvota_store_retire            (KvotaStore       *self,
+                                                   const char       *actor,
+                                                   KvotaTransactionKind kind,
+                                                   const char       *account,
+                                                   KvotaUnitType     unit_type,
+                                                   int               vintage,
+                                                   KvotaQuantity     quantity,
+                                                   GError          **error);
+KvotaTransaction   *kvota_store_get_transaction   (KvotaStore       *self,
+                                                   gint64            id,
+                                                   GError          **error);
+GArray             *kvota_store_get_holdings      (KvotaStore       *self,
+                                                   const char       *account,
+                                                   GError          **error);
+gint64              kvota_store_get_account_organisation (KvotaStore *self,
+                                                   const char       *account);
+GArray             *kvota_store_check_ledger      (KvotaStore       *self,
+                                                   GError          **error);
+
+/* Audit journal */
+gboolean            kvota_store_verify_audit      (KvotaStore       *self,
+                                                   gint64           *n_entries,
+                                                   gint64           *first_bad,
+                                                   GError          **error);
+GPtrArray          *kvota_store_list_audit        (KvotaStore       *self,
+                                                   gint64            after_id,
+                                                   guint             limit,
+                                                   GError          **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KvotaPrincipal, kvota_principal_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KvotaAuditEntry, kvota_audit_entry_free)
+
+G_END_DECLS
