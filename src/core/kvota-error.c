@@ -56,7 +56,7 @@ static const ErrorInfo error_info[KVOTA_ERROR_N_CODES] = {
   [KVOTA_ERROR_NOT_FOUND] =
     { "not-found", 404,
       N_("The requested item does not exist."),
-      N_("No item matches “%s”.") },
+      N_("The “%s” given does not exist.") },
   [KVOTA_ERROR_METHOD_NOT_ALLOWED] =
     { "method-not-allowed", 405,
       N_("This address does not accept that kind of request."), NULL },

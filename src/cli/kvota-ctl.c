@@ -1,0 +1,458 @@
+/* kvota-ctl.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "kvotactl"
+
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "kvota-ctl.h"
+#include "kvota-demo.h"
+#include "kvota-error.h"
+#include "kvota-secret.h"
+#include "kvota-store.h"
+
+/* kvotactl: the operator's command line. Each command parses its own
+ * options, works on a registry database directly, and exits 0 on
+ * success, 1 on failure and 2 on a usage error. */
+
+typedef int (*CommandFunc) (int argc, char **argv);
+
+typedef struct
+{
+  const char  *name;
+  CommandFunc  func;
+  const char  *summary;
+} Command;
+
+static int
+fail (const GError *error)
+{
+  g_printerr ("kvotactl: %s\n", error->message);
+  return 1;
+}
+
+static int
+usage_error (GOptionContext *context,
+             const char     *message)
+{
+  g_printerr ("kvotactl: %s\n", message);
+  g_printerr (_("Run “%s --help” for the options.\n"), g_get_prgname ());
+  return 2;
+}
+
+static GOptionContext *
+command_context (const char *command,
+                 const char *summary)
+{
+  GOptionContext *context = g_option_context_new (NULL);
+  g_autofree char *name = g_strdup_printf ("kvotactl %s", command);
+
+  g_set_prgname (name);
+  g_option_context_set_summary (context, summary);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  return context;
+}
+
+static gboolean
+parse (GOptionContext     *context,
+       const GOptionEntry *entries,
+       int                *argc,
+       char             ***argv)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      usage_error (context, error->message);
+      return FALSE;
+    }
+
+  if (*argc > 1)
+    {
+      g_autofree char *message = g_strdup_printf (_("Unexpected argument “%s”."), (*argv)[1]);
+      usage_error (context, message);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static const char *
+need_db (const char *db)
+{
+  if (db == NULL)
+    g_printerr ("kvotactl: %s\n", _("Say which registry with --db PATH."));
+  return db;
+}
+
+/* Reads a password without echo from a terminal (asking twice), or one
+ * line from standard input when it is not a terminal. Passwords never
+ * travel as arguments: those are visible to every user of the machine. */
+static char *
+read_password (GError **error)
+{
+  g_autofree char *first = NULL;
+  gboolean tty = isatty (STDIN_FILENO);
+
+  for (guint round = 0; round < (tty ? 2u : 1u); round++)
+    {
+      struct termios saved, quiet;
+      char buffer[1100];
+      gboolean echo_off = FALSE;
+      char *line;
+
+      if (tty)
+        {
+          g_print ("%s", round == 0 ? _("New password: ") : _("Repeat the password: "));
+          fflush (stdout);
+          if (tcgetattr (STDIN_FILENO, &saved) == 0)
+            {
+              quiet = saved;
+              quiet.c_lflag &= ~(tcflag_t) ECHO;
+              echo_off = tcsetattr (STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
+            }
+        }
+
+      line = fgets (buffer, sizeof buffer, stdin);
+
+      if (echo_off)
+        {
+          tcsetattr (STDIN_FILENO, TCSAFLUSH, &saved);
+          g_print ("\n");
+        }
+
+      if (line == NULL)
+        {
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                               _("No password was given."));
+          return NULL;
+        }
+
+      buffer[strcspn (buffer, "\r\n")] = '\0';
+
+      if (round == 0)
+        first = g_strdup (buffer);
+      else if (strcmp (first, buffer) != 0)
+        {
+          memset (buffer, 0, sizeof buffer);
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                               _("The two passwords differ."));
+          return NULL;
+        }
+
+      memset (buffer, 0, sizeof buffer);
+    }
+
+  return g_steal_pointer (&first);
+}
+
+/* kvotactl init */
+
+static int
+init_cb (int    argc,
+         char **argv)
+{
+  g_autoptr(GOptionContext) context = command_context ("init", _("Create a new, empty registry database."));
+  g_autoptr(KvotaStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *db = NULL;
+  const GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("The registry database to create"), N_("PATH") },
+    { NULL }
+  };
+
+  if (!parse (context, entries, &argc, &argv))
+    return 2;
+  if (need_db (db) == NULL)
+    return 2;
+
+  if (g_file_test (db, G_FILE_TEST_EXISTS))
+    {
+      g_printerr (_("kvotactl: “%s” already exists; init never overwrites a registry.\n"), db);
+      return 1;
+    }
+
+  if ((store = kvota_store_open (db, TRUE, &error)) == NULL ||
+      !kvota_store_set_setting (store, "kvotactl", "require-admin-two-factor", "true", &error))
+    return fail (error);
+
+  g_print (_("Created the registry “%s”.\n"), db);
+  g_print (_("Next, create its first administrator:\n  kvotactl create-admin --db %s --username NAME\n"), db);
+  return 0;
+}
+
+/* kvotactl create-admin */
+
+static int
+create_admin_cb (int    argc,
+                 char **argv)
+{
+  g_autoptr(GOptionContext) context = command_context ("create-admin",
+                                                       _("Create an administrator. The password is read from the terminal, or from standard input."));
+  g_autoptr(KvotaStore) store = NULL;
+  g_autoptr(KvotaUser) user = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *db = NULL;
+  g_autofree char *username = NULL;
+  g_autofree char *full_name = NULL;
+  g_autofree char *password = NULL;
+  g_autofree char *hash = NULL;
+  const GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("The registry database"), N_("PATH") },
+    { "username", 0, 0, G_OPTION_ARG_STRING, &username, N_("The administrator’s login name"), N_("NAME") },
+    { "full-name", 0, 0, G_OPTION_ARG_STRING, &full_name, N_("The administrator’s full name"), N_("NAME") },
+    { NULL }
+  };
+
+  if (!parse (context, entries, &argc, &argv))
+    return 2;
+  if (need_db (db) == NULL)
+    return 2;
+  if (username == NULL)
+    return usage_error (context, _("Say the administrator’s login name with --username NAME."));
+
+  if (!kvota_secret_init (&error) ||
+      (store = kvota_store_open (db, FALSE, &error)) == NULL ||
+      (password = read_password (&error)) == NULL ||
+      !kvota_password_check_strength (password, &error) ||
+      (hash = kvota_password_hash (password, &error)) == NULL)
+    return fail (error);
+
+  user = kvota_store_create_user (store, "kvotactl",
+                                  kvota_store_find_organisation_by_type (store, KVOTA_HOLDER_TYPE_REGISTRY),
+                                  username, hash, full_name != NULL ? full_name : username,
+                                  KVOTA_ROLE_ADMINISTRATOR, &error);
+  if (user == NULL)
+    return fail (error);
+
+  g_print (_("Created the administrator “%s”.\n"), user->username);
+  return 0;
+}
+
+/* kvotactl verify */
+
+static int
+verify_cb (int    argc,
+           char **argv)
+{
+  g_autoptr(GOptionContext) context = command_context ("verify",
+                                                       _("Check that the ledger balances and that the audit journal is unbroken."));
+  g_autoptr(KvotaStore) store = NULL;
+  g_autoptr(GArray) totals = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) audit_error = NULL;
+  g_autofree char *db = NULL;
+  gint64 n_entries = 0;
+  gint64 first_bad = 0;
+  int status = 0;
+  const GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("The registry database"), N_("PATH") },
+    { NULL }
+  };
+
+  if (!parse (context, entries, &argc, &argv))
+    return 2;
+  if (need_db (db) == NULL)
+    return 2;
+
+  if ((store = kvota_store_open (db, FALSE, &error)) == NULL)
+    return fail (error);
+
+  if ((totals = kvota_store_check_ledger (store, &error)) == NULL)
+    {
+      g_printerr (_("Ledger: BROKEN. %s\n"), error->message);
+      status = 1;
+    }
+  else
+    {
+      g_print (_("Ledger: balanced.\n"));
+      for (guint i = 0; i < totals->len; i++)
+        {
+          const KvotaLedgerTotal *total = &g_array_index (totals, KvotaLedgerTotal, i);
+          g_autofree char *issued = kvota_quantity_format (total->issued);
+          g_autofree char *held = kvota_quantity_format (total->held);
+          g_autofree char *surrendered = kvota_quantity_format (total->surrendered);
+          g_autofree char *cancelled = kvota_quantity_format (total->cancelled);
+
+          /* Translators: the first %s is a unit type such as “quota”, %d a year. */
+          g_print (_("  %s %d: issued %s = held %s + surrendered %s + cancelled %s\n"),
+                   kvota_unit_type_to_string (total->unit_type), total->vintage,
+                   issued, held, surrendered, cancelled);
+        }
+    }
+
+  if (!kvota_store_verify_audit (store, &n_entries, &first_bad, &audit_error))
+    {
+      g_printerr (_("Audit journal: BROKEN. %s\n"), audit_error->message);
+      status = 1;
+    }
+  else
+    g_print (g_dngettext (GETTEXT_PACKAGE,
+                          "Audit journal: unbroken, %lld entry.\n",
+                          "Audit journal: unbroken, %lld entries.\n",
+                          (gulong) n_entries),
+             (long long) n_entries);
+
+  return status;
+}
+
+/* kvotactl backup */
+
+static int
+backup_cb (int    argc,
+           char **argv)
+{
+  g_autoptr(GOptionContext) context = command_context ("backup",
+                                                       _("Write a consistent copy of the registry, even while the server runs."));
+  g_autoptr(KvotaStore) store = NULL;
+  g_autoptr(KvotaStore) copy = NULL;
+  g_autoptr(GArray) totals = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *db = NULL;
+  g_autofree char *to = NULL;
+  const GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("The registry database"), N_("PATH") },
+    { "to", 0, 0, G_OPTION_ARG_FILENAME, &to, N_("The backup file to write"), N_("FILE") },
+    { NULL }
+  };
+
+  if (!parse (context, entries, &argc, &argv))
+    return 2;
+  if (need_db (db) == NULL)
+    return 2;
+  if (to == NULL)
+    return usage_error (context, _("Say where to write the backup with --to FILE."));
+
+  if (g_file_test (to, G_FILE_TEST_EXISTS))
+    {
+      g_printerr (_("kvotactl: “%s” already exists; choose a new file for the backup.\n"), to);
+      return 1;
+    }
+
+  if ((store = kvota_store_open (db, FALSE, &error)) == NULL ||
+      !kvota_store_backup (store, to, &error))
+    return fail (error);
+
+  /* A backup is only as good as its restore: prove this one opens and balances. */
+  if ((copy = kvota_store_open (to, FALSE, &error)) == NULL ||
+      (totals = kvota_store_check_ledger (copy, &error)) == NULL ||
+      !kvota_store_verify_audit (copy, NULL, NULL, &error))
+    return fail (error);
+
+  g_print (_("Wrote the backup “%s”; it opens, its ledger balances and its audit journal is unbroken.\n"), to);
+  return 0;
+}
+
+/* kvotactl demo */
+
+static int
+demo_cb (int    argc,
+         char **argv)
+{
+  g_autoptr(GOptionContext) context = command_context ("demo",
+                                                       _("Create a demo registry with sample organisations, users and quotas, and print its logins."));
+  g_autoptr(KvotaStore) store = NULL;
+  g_autoptr(GPtrArray) logins = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *db = NULL;
+  const GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("The demo registry database to create"), N_("PATH") },
+    { NULL }
+  };
+
+  if (!parse (context, entries, &argc, &argv))
+    return 2;
+  if (need_db (db) == NULL)
+    return 2;
+
+  if (g_file_test (db, G_FILE_TEST_EXISTS))
+    {
+      g_printerr (_("kvotactl: “%s” already exists; init never overwrites a registry.\n"), db);
+      return 1;
+    }
+
+  if (!kvota_secret_init (&error) ||
+      (store = kvota_store_open (db, TRUE, &error)) == NULL ||
+      !kvota_store_set_setting (store, "kvotactl-demo", "require-admin-two-factor", "false", &error) ||
+      (logins = kvota_demo_build (store, &error)) == NULL)
+    {
+      g_clear_object (&store);
+      g_remove (db);
+      return fail (error);
+    }
+
+  g_print (_("Created the demo registry “%s”. Two-factor login for administrators is off in a demo registry.\n"), db);
+  g_print (_("Demo logins (username, password, role, organisation):\n"));
+  for (guint i = 0; i < logins->len; i++)
+    {
+      const KvotaDemoLogin *login = g_ptr_array_index (logins, i);
+
+      g_print ("  %-18s %-16s %-16s %s\n", login->username, login->password,
+               kvota_role_describe (login->role), login->organisation);
+    }
+
+  return 0;
+}
+
+static const Command commands[] = {
+  { "init", init_cb, N_("Create a new, empty registry database") },
+  { "create-admin", create_admin_cb, N_("Create an administrator") },
+  { "verify", verify_cb, N_("Check the ledger invariant and the audit chain") },
+  { "backup", backup_cb, N_("Write a consistent backup while the server runs") },
+  { "demo", demo_cb, N_("Create a demo registry and print its logins") },
+};
+
+static void
+print_usage (FILE *stream)
+{
+  fprintf (stream, "%s\n", _("Usage: kvotactl COMMAND [OPTION…]"));
+  fprintf (stream, "\n%s\n", _("Commands:"));
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (stream, "  %-14s %s\n", commands[i].name, _(commands[i].summary));
+  fprintf (stream, "\n%s\n", _("Run “kvotactl COMMAND --help” for a command’s options."));
+}
+
+/**
+ * kvota_ctl_run:
+ * @argc: the argument count
+ * @argv: the arguments, the command first after the program name
+ *
+ * Returns: the process's exit status
+ */
+int
+kvota_ctl_run (int    argc,
+               char **argv)
+{
+  if (argc < 2 || strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0)
+    {
+      print_usage (argc < 2 ? stderr : stdout);
+      return argc < 2 ? 2 : 0;
+    }
+
+  if (strcmp (argv[1], "--version") == 0)
+    {
+      g_print ("kvotactl %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      if (strcmp (argv[1], commands[i].name) == 0)
+        return commands[i].func (argc - 1, argv + 1);
+    }
+
+  g_printerr (_("kvotactl: there is no command “%s”.\n"), argv[1]);
+  print_usage (stderr);
+  return 2;
+}

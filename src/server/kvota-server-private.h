@@ -1,0 +1,119 @@
+/* kvota-server-private.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "kvota-json.h"
+#include "kvota-server.h"
+
+G_BEGIN_DECLS
+
+/* Who may call a route: one bit for each (role, holder type) pair that a
+ * user can have, so that the role table can tell a nature user's
+ * representative from a trader's. */
+#define KVOTA_ACCESS_BIT(role, holder_type) \
+  (1u << ((role) * KVOTA_N_HOLDER_TYPES + (holder_type)))
+
+G_STATIC_ASSERT (KVOTA_N_ROLES * KVOTA_N_HOLDER_TYPES <= 32);
+
+#define ACCESS_PUBLIC          0u
+#define ACCESS_ADMINISTRATOR   KVOTA_ACCESS_BIT (KVOTA_ROLE_ADMINISTRATOR, KVOTA_HOLDER_TYPE_REGISTRY)
+#define ACCESS_MINISTRY        KVOTA_ACCESS_BIT (KVOTA_ROLE_MINISTRY, KVOTA_HOLDER_TYPE_MINISTRY)
+#define ACCESS_REPRESENTATIVE(holder_type) KVOTA_ACCESS_BIT (KVOTA_ROLE_REPRESENTATIVE, holder_type)
+#define ACCESS_ACCOUNTANT(holder_type)     KVOTA_ACCESS_BIT (KVOTA_ROLE_ACCOUNTANT, holder_type)
+#define ACCESS_REPRESENTATIVES (ACCESS_REPRESENTATIVE (KVOTA_HOLDER_TYPE_NATURE_USER) | \
+                                ACCESS_REPRESENTATIVE (KVOTA_HOLDER_TYPE_BROKER) |      \
+                                ACCESS_REPRESENTATIVE (KVOTA_HOLDER_TYPE_TRADER) |      \
+                                ACCESS_REPRESENTATIVE (KVOTA_HOLDER_TYPE_INDIVIDUAL))
+#define ACCESS_ACCOUNTANTS     (ACCESS_ACCOUNTANT (KVOTA_HOLDER_TYPE_NATURE_USER) |     \
+                                ACCESS_ACCOUNTANT (KVOTA_HOLDER_TYPE_BROKER) |          \
+                                ACCESS_ACCOUNTANT (KVOTA_HOLDER_TYPE_TRADER) |          \
+                                ACCESS_ACCOUNTANT (KVOTA_HOLDER_TYPE_INDIVIDUAL))
+#define ACCESS_OVERSIGHT       (ACCESS_ADMINISTRATOR | ACCESS_MINISTRY)
+#define ACCESS_ANY_USER        (ACCESS_OVERSIGHT | ACCESS_REPRESENTATIVES | ACCESS_ACCOUNTANTS)
+
+/* Bodies of JSON requests; routes that take files declare their own. */
+#define KVOTA_SERVER_MAX_JSON_BODY (64 * 1024)
+
+/* Login throttling: this many failures within the window lock the
+ * username until the window has passed. */
+#define KVOTA_LOGIN_MAX_FAILURES 5
+#define KVOTA_LOGIN_WINDOW_SECONDS (15 * 60)
+
+#define KVOTA_ROUTE_MAX_PARAMS 4
+
+typedef struct _KvotaRequest KvotaRequest;
+
+typedef void (*KvotaRouteHandler) (KvotaServer  *self,
+                                   KvotaRequest *request);
+
+typedef struct
+{
+  const char        *method;
+  const char        *pattern;     /* segments; {id} is a positive integer */
+  guint32            access;      /* ACCESS_PUBLIC: no token needed */
+  gsize              max_body;    /* 0: KVOTA_SERVER_MAX_JSON_BODY */
+  KvotaRouteHandler  handler;
+} KvotaRoute;
+
+struct _KvotaRequest
+{
+  SoupServerMessage *message;
+  const KvotaRoute  *route;
+  KvotaPrincipal    *principal;   /* NULL on public routes */
+  char              *token_hash;
+  GHashTable        *query;
+  const char        *params[KVOTA_ROUTE_MAX_PARAMS];
+  char              *param_storage[KVOTA_ROUTE_MAX_PARAMS];
+  guint              n_params;
+  gint64             started;
+  gboolean           paused;      /* the handler answers later */
+};
+
+struct _KvotaServer
+{
+  GObject      parent_instance;
+
+  SoupServer  *soup;
+  KvotaStore  *store;
+  char        *dummy_hash;
+  guint        session_lifetime;
+};
+
+extern const KvotaRoute _kvota_routes[];
+extern const guint _kvota_n_routes;
+
+void      _kvota_request_reply_json  (KvotaRequest  *request,
+                                      guint          status,
+                                      JsonNode      *node);
+void      _kvota_request_reply_error (KvotaRequest  *request,
+                                      const GError  *error);
+void      _kvota_request_reply_code  (KvotaRequest  *request,
+                                      KvotaError     code,
+                                      const char    *field);
+void      _kvota_request_finish      (KvotaRequest  *request);
+gboolean  _kvota_request_read_body   (KvotaRequest      *request,
+                                      const KvotaField  *fields,
+                                      guint              n_fields,
+                                      gpointer           target,
+                                      gboolean           optional,
+                                      GError           **error);
+gint64    _kvota_request_param_id    (KvotaRequest  *request,
+                                      guint          index);
+gboolean  _kvota_request_query_int   (KvotaRequest  *request,
+                                      const char    *name,
+                                      gint64         minimum,
+                                      gint64         maximum,
+                                      gint64        *value,
+                                      GError       **error);
+gboolean  _kvota_request_check_query (KvotaRequest  *request,
+                                      const char * const *allowed,
+                                      GError       **error);
+const char *_kvota_request_actor     (KvotaRequest  *request);
+gboolean  _kvota_principal_is_oversight (const KvotaPrincipal *principal);
+
+G_END_DECLS

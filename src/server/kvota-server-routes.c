@@ -1,0 +1,917 @@
+/* kvota-server-routes.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "kvota-server"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "kvota-error.h"
+#include "kvota-secret.h"
+#include "kvota-server-private.h"
+
+/* The handlers of every route, and the route table that says who may call
+ * them. Authentication and the role check happen before a handler runs;
+ * a handler checks only what depends on the object (is this the caller's
+ * own account?). */
+
+static JsonNode *
+object_node (const char *member,
+             JsonNode   *value)
+{
+  JsonObject *object = json_object_new ();
+
+  json_object_set_member (object, member, value);
+  return json_node_init_object (json_node_alloc (), object);
+}
+
+/* GET /api/v1/health */
+
+static void
+health_cb (KvotaServer  *self,
+           KvotaRequest *request)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autoptr(JsonNode) node = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "status");
+  json_builder_add_string_value (builder, "ok");
+  json_builder_set_member_name (builder, "version");
+  json_builder_add_string_value (builder, PACKAGE_VERSION);
+  json_builder_set_member_name (builder, "api");
+  json_builder_add_int_value (builder, 1);
+  json_builder_end_object (builder);
+  node = json_builder_get_root (builder);
+
+  _kvota_request_reply_json (request, SOUP_STATUS_OK, node);
+}
+
+/* POST /api/v1/session */
+
+typedef struct
+{
+  char *username;
+  char *password;
+} LoginBody;
+
+static const KvotaField login_fields[] = {
+  { "username", KVOTA_FIELD_STRING, TRUE, G_STRUCT_OFFSET (LoginBody, username), -1 },
+  { "password", KVOTA_FIELD_STRING, TRUE, G_STRUCT_OFFSET (LoginBody, password), -1 },
+};
+
+typedef struct
+{
+  KvotaServer  *server;
+  KvotaRequest *request;
+  char         *username;
+  char         *password;
+  char         *hash;
+  gint64        user_id;
+} Login;
+
+static void
+login_free (Login *login)
+{
+  g_object_unref (login->server);
+  g_free (login->username);
+  if (login->password != NULL)
+    memset (login->password, 0, strlen (login->password));
+  g_free (login->password);
+  g_free (login->hash);
+  g_free (login);
+}
+
+static void
+verify_password_thread (GTask        *task,
+                        gpointer      source_object,
+                        gpointer      task_data,
+                        GCancellable *cancellable)
+{
+  Login *login = task_data;
+
+  g_task_return_boolean (task, kvota_password_verify (login->hash, login->password));
+}
+
+static void
+login_verified_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  Login *login = user_data;
+  KvotaServer *self = login->server;
+  KvotaRequest *request = login->request;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(KvotaSession) session = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token_hash = NULL;
+  const char *peer = soup_server_message_get_remote_host (request->message);
+  gboolean matches = g_task_propagate_boolean (G_TASK (result), NULL);
+
+  kvota_store_record_login (self->store, login->username, matches && login->user_id > 0, peer, now);
+
+  if (!matches || login->user_id == 0)
+    {
+      _kvota_request_reply_code (request, KVOTA_ERROR_BAD_CREDENTIALS, NULL);
+      goto out;
+    }
+
+  session = g_new0 (KvotaSession, 1);
+  if ((session->user = kvota_store_get_user (self->store, login->user_id, &error)) == NULL)
+    {
+      _kvota_request_reply_error (request, error);
+      goto out;
+    }
+
+  if (session->user->state != KVOTA_USER_STATE_ACTIVE ||
+      session->user->organisation->state != KVOTA_USER_STATE_ACTIVE)
+    {
+      _kvota_request_reply_code (request, KVOTA_ERROR_USER_BLOCKED, NULL);
+      goto out;
+    }
+
+  session->token = kvota_token_new ();
+  session->expires = g_date_time_add_seconds (now, self->session_lifetime);
+  token_hash = kvota_token_hash (session->token);
+
+  if (!kvota_store_create_session (self->store, login->user_id, token_hash, session->expires, &error))
+    {
+      _kvota_request_reply_error (request, error);
+      goto out;
+    }
+
+  node = kvota_session_to_json (session);
+  _kvota_request_reply_json (request, SOUP_STATUS_CREATED, node);
+
+out:
+  _kvota_request_finish (request);
+  login_free (login);
+}
+
+static void
+login_cb (KvotaServer  *self,
+          KvotaRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) since = g_date_time_add_seconds (now, -KVOTA_LOGIN_WINDOW_SECONDS);
+  g_autoptr(GTask) task = NULL;
+  LoginBody body = { NULL, };
+  Login *login;
+
+  if (!_kvota_request_read_body (request, login_fields, G_N_ELEMENTS (login_fields), &body, FALSE, &error))
+    {
+      kvota_json_clear_strings (login_fields, G_N_ELEMENTS (login_fields), &body);
+      _kvota_request_reply_error (request, error);
+      return;
+    }
+
+  if (kvota_store_count_login_failures (self->store, body.username, since) >= KVOTA_LOGIN_MAX_FAILURES)
+    {
+      kvota_json_clear_strings (login_fields, G_N_ELEMENTS (login_fields), &body);
+      _kvota_request_reply_code (request, KVOTA_ERROR_TOO_MANY_ATTEMPTS, NULL);
+      return;
+    }
+
+  login = g_new0 (Login, 1);
+  login->server = g_object_ref (self);
+  login->request = request;
+  login->username = g_steal_pointer (&body.username);
+  login->password = g_steal_pointer (&body.password);
+  login->hash = kvota_store_get_password_hash (self->store, login->username, &login->user_id);
+  if (login->hash == NULL)
+    {
+      login->user_id = 0;
+      login->hash = g_strdup (self->dummy_hash);
+    }
+
+  /* argon2id takes a while on purpose: keep the main loop serving. */
+  request->paused = TRUE;
+  soup_server_message_pause (request->message);
+
+  task = g_task_new (NULL, NULL, login_verified_cb, login);
+  g_task_set_source_tag (task, login_cb);
+  g_task_set_task_data (task, login, NULL);
+  g_task_run_in_thread (task, verify_password_thread);
+}
+
+/* DELETE /api/v1/session */
+
+static void
+logout_cb (KvotaServer  *self,
+           KvotaRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!kvota_store_delete_session (self->store, request->token_hash, &error))
+    _kvota_request_reply_error (request, error);
+  else
+    _kvota_request_reply_json (request, SOUP_STATUS_NO_CONTENT, NULL);
+}
+
+/* GET /api/v1/me */
+
+static void
+me_cb (KvotaServer  *self,
+       KvotaRequest *request)
+{
+  g_autoptr(KvotaUser) user = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *expires = NULL;
+
+  if ((user = kvota_store_get_user (self->store, request->principal->user_id, &error)) == NULL)
+    {
+      _kvota_request_reply_error (request, error);
+      return;
+    }
+
+  node = object_node ("user", kvota_user_to_json (user));
+  expires = kvota_timestamp_format (request->principal->expires);
+  json_object_set_string_member (json_node_get_object (node), "expires", expires);
+  _kvota_request_reply_json (request, SOUP_STATUS_OK, node);
+}
+
+/* GET /api/v1/organisations */
+
+static void
+list_organisations_cb (KvotaServer  *self,
+                       KvotaRequest *request)
+{
+  g_autoptr(GPtrArray) organisations = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  JsonArray *array;
+
+  if (!_kvota_request_check_query (request, NULL, &error) ||
+      (organisations = kvota_store_list_organisations (self->store, &error)) == NULL)
+    {
+      _kvota_request_reply_error (request, error);
+      return;
+    }
+
+  array = json_array_sized_new (organisations->len);
+  for (guint i = 0; i < organisations->len; i++)
+    json_array_add_element (array, kvota_organisation_to_json (g_ptr_array_index (organisations, i)));
+
+  node = object_node ("organisations", json_node_init_array (json_node_alloc (), array));
+  json_array_unref (array);
+  _kvota_request_reply_json (request, SOUP_STATUS_OK, node);
+}
+
+/* POST /api/v1/organisations */
+
+typedef struct
+{
+  char *name;
+  char *bin;
+  char *holder_type;
+} OrganisationBody;
+
+static const KvotaField organisation_fields[] = {
+  { "name", KVOTA_FIELD_STRING, TRUE, G_STRUCT_OFFSET (OrganisationBody, name), -1 },
+  { "bin", KVOTA_FIELD_STRING, TRUE, G_STRUCT_OFFSET (OrganisationBody, bin), -1 },
+  { "holder_type", KVOTA_FIELD_STRING, TRUE, G_STRUCT_OFFSET (OrganisationBody, holder_type), -1 },
+};
+
+static void
+create_organisation_cb (KvotaServer  *self,
+                        KvotaRequest *request)
+{
+  g_autoptr(KvotaOrganisation) organisation = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  OrganisationBody body = { NULL, };
+  KvotaHolderType holder_type;
+
+  if (!_kvota_request_read_body (request, organisation_fields, G_N_ELEMENTS (organisation_fields),
+                                 &body, FALSE, &error))
+    goto out;
+
+  if (!kvota_holder_type_from_string (body.holder_type, &holder_type))
+    {
+      kvota_set_error (&error, KVOTA_ERROR_INVALID_VALUE, "holder_type");
+      goto out;
+    }
+
+  organisation = kvota_store_create_organisation (self->store, _kvota_request_actor (request),
+                                                  body.name, body.bin, holder_type, &error);
+
+out:
+  kvota_json_clear_strings (organisation_fields, G_N_ELEMENTS (organisation_fields), &body);
+  if (organisation == NULL)
+    {
+      _kvota_request_reply_error (request, error);
+      return;
+    }
+
+  node = object_node ("organisation", kvota_organisation_to_json (organisation));
+  _kvota_request_reply_json (request, SOUP_STATUS_CREATED, node);
+}
+
+/* GET /api/v1/organisations/{id} */
+
+static void
+get_organisation_cb (KvotaServer  *self,
+                     KvotaRequest *request)
+{
+  g_autoptr(KvotaOrganisation) organisation = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  gint64 id = _kvota_request_param_id (request, 0);
+
+  /* Others' organisations look exactly like missing ones. */
+  if (!_kvota_principal_is_oversight (request->principal) && id != request->principal->organisation_id)
+    id = 0;
+
+  if ((organisation = kvota_store_get_organisation (self->store, id, &error)) == NULL)
+    {
+      _kvota_request_reply_error (request, error);
+      return;
+    }
+
+  node = object_node ("organisation", kvota_organisation_to_json (organisation));
+  _kvota_request_reply_json (request, SOUP_STATUS_OK, node);
+}
+
+/* POST /api/v1/users */
+
+typedef struct
+{
+  gint64  organisation_id;
+  char   *username;
+  char   *password;
+  char   *full_name;
+  char   *role;
+} UserBody;
+
+static const KvotaField user_fields[] = {
+  { "organisation_id", KVOTA_FIELD_INT64, TRUE, G_STRUCT_OFFSET (UserBody, organisation_id), -1 },
+  { "username", KVOTA_FIELD_STRING, TRUE, G_STRUCT_OFFSET (UserBody, username), -1 },
+  { "password", KVOTA_FIELD_STRING, TRUE, G_STRUCT_OFFSET (UserBody, password), -1 },
+  { "full_name", KVOTA_FIELD_STRING, TRUE, G_STRUCT_OFFSET (UserBody, full_name), -1 },
+  { "role", KVOTA_FIELD_STRING, TRUE, G_STRUCT_OFFSET (UserBody, role), -1 },
+};
+
+static void
+create_user_cb (KvotaServer  *self,
+                KvotaRequest *request)
+{
+  g_autoptr(KvotaUser) user = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *hash = NULL;
+  UserBody body = { 0, };
+  KvotaRole role;
+
+  if (!_kvota_request_read_body (request, user_fields, G_N_ELEMENTS (user_fields), &body, FALSE, &error))
+    goto out;
+
+  if (!kvota_role_from_string (body.role, &role))
+    {
+      kvota_set_error (&error, KVOTA_ERROR_INVALID_VALUE, "role");
+      goto out;
+    }
+
+  if (!kvota_password_check_strength (body.password, &error))
+    {
+      kvota_error_set_field (error, "password");
+      goto out;
+    }
+
+  if ((hash = kvota_password_hash (body.password, &error)) == NULL)
+    goto out;
+
+  user = kvota_store_create_user (self->store, _kvota_request_actor (request), body.organisation_id,
+                                  body.username, hash, body.full_name, role, &error);
+
+out:
+  kvota_json_clear_strings (user_fields, G_N_ELEMENTS (user_fields), &body);
+  if (user == NULL)
+    {
+      _kvota_request_reply_error (request, error);
+      return;
+    }
+
+  node = object_node ("user", kvota_user_to_json (user));
+  _kvota_request_reply_json (request, SOUP_STATUS_CREATED, node);
+}
+
+/* POST /api/v1/users/{id}/block and /restore */
+
+typedef struct
+{
+  char *reason;
+} ReasonBody;
+
+static const KvotaField reason_fields[] = {
+  { "reason", KVOTA_FIELD_TEXT, TRUE, G_STRUCT_OFFSET (ReasonBody, reason), -1 },
+};
+
+static const KvotaField optional_reason_fields[] = {
+  { "reason", KVOTA_FIELD_TEXT, FALSE, G_STRUCT_OFFSET (ReasonBody, reason), -1 },
+};
+
+static gboolean
+read_reason (KvotaRequest  *request,
+             gboolean       required,
+             char         **reason,
+             GError       **error)
+{
+  const KvotaField *fields = required ? reason_fields : optional_reason_fields;
+  ReasonBody body = { NULL, };
+
+  if (!_kvota_request_read_body (request, fields, 1, &body, !required, error))
+    {
+      g_free (body.reason);
+      return FALSE;
+    }
+
+  if (required && g_strstrip (body.reason)[0] == '\0')
+    {
+      g_free (body.reason);
+      kvota_set_error (error, KVOTA_ERROR_INVALID_VALUE, "reason");
+      return FALSE;
+    }
+
+  *reason = body.reason;
+  return TRUE;
+}
+
+static void
+set_user_state (KvotaServer    *self,
+                KvotaRequest   *request,
+                KvotaUserState  state)
+{
+  g_autoptr(KvotaUser) user = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *reason = NULL;
+  gint64 id = _kvota_request_param_id (request, 0);
+
+  if (!read_reason (request, state == KVOTA_USER_STATE_BLOCKED, &reason, &error))
+    goto failed;
+
+  if ((user = kvota_store_get_user (self->store, id, &error)) == NULL)
+    goto failed;
+
+  /* The registry must always keep someone who can let people back in. */
+  if (state == KVOTA_USER_STATE_BLOCKED &&
+      user->role == KVOTA_ROLE_ADMINISTRATOR &&
+      user->state == KVOTA_USER_STATE_ACTIVE &&
+      kvota_store_count_active_administrators (self->store) <= 1)
+    {
+      kvota_set_error (&error, KVOTA_ERROR_INVALID_STATE, NULL);
+      goto failed;
+    }
+
+  if (!kvota_store_set_user_state (self->store, _kvota_request_actor (request), id, state, reason, &error))
+    goto failed;
+
+  g_clear_pointer (&user, kvota_user_free);
+  if ((user = kvota_store_get_user (self->store, id, &error)) == NULL)
+    goto failed;
+
+  node = object_node ("user", kvota_user_to_json (user));
+  _kvota_request_reply_json (request, SOUP_STATUS_OK, node);
+  return;
+
+failed:
+  _kvota_request_reply_error (request, error);
+}
+
+static void
+block_user_cb (KvotaServer  *self,
+               KvotaRequest *request)
+{
+  set_user_state (self, request, KVOTA_USER_STATE_BLOCKED);
+}
+
+static void
+restore_user_cb (KvotaServer  *self,
+                 KvotaRequest *request)
+{
+  set_user_state (self, request, KVOTA_USER_STATE_ACTIVE);
+}
+
+/* GET /api/v1/accounts/{account} */
+
+static gboolean
+may_see_account (KvotaServer  *self,
+                 KvotaRequest *request,
+                 const char   *account)
+{
+  return _kvota_principal_is_oversight (request->principal) ||
+         g_strcmp0 (request->principal->account, account) == 0;
+}
+
+static void
+get_account_cb (KvotaServer  *self,
+                KvotaRequest *request)
+{
+  g_autoptr(GArray) holdings = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autoptr(JsonNode) node = NULL;
+  const char *account = request->params[0];
+
+  if (!may_see_account (self, request, account))
+    {
+      _kvota_request_reply_code (request, KVOTA_ERROR_NOT_FOUND, "account");
+      return;
+    }
+
+  if ((holdings = kvota_store_get_holdings (self->store, account, &error)) == NULL)
+    {
+      _kvota_request_reply_error (request, error);
+      return;
+    }
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "account");
+  json_builder_add_string_value (builder, account);
+  json_builder_set_member_name (builder, "organisation_id");
+  json_builder_add_int_value (builder, kvota_store_get_account_organisation (self->store, account));
+  json_builder_set_member_name (builder, "holdings");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < holdings->len; i++)
+    json_builder_add_value (builder, kvota_holding_to_json (&g_array_index (holdings, KvotaHolding, i)));
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  node = json_builder_get_root (builder);
+
+  _kvota_request_reply_json (request, SOUP_STATUS_OK, node);
+}
+
+/* Ledger operations */
+
+typedef struct
+{
+  char   *account;
+  char   *from_account;
+  char   *to_account;
+  char   *unit_type;
+  gint64  vintage;
+  gint64  quantity;
+} LedgerBody;
+
+static const KvotaField issuance_fields[] = {
+  { "account", KVOTA_FIELD_STRING, TRUE, G_STRUCT_OFFSET (LedgerBody, account), -1 },
+  { "unit_type", KVOTA_FIELD_STRING, TRUE, G_STRUCT_OFFSET (LedgerBody, unit_type), -1 },
+  { "vintage", KVOTA_FIELD_INT64, TRUE, G_STRUCT_OFFSET (LedgerBody, vintage), -1 },
+  { "quantity", KVOTA_FIELD_INT64, TRUE, G_STRUCT_OFFSET (LedgerBody, quantity), -1 },
+};
+
+static const KvotaField transfer_fields[] = {
+  { "from_account", KVOTA_FIELD_STRING, TRUE, G_STRUCT_OFFSET (LedgerBody, from_account), -1 },
+  { "to_account", KVOTA_FIELD_STRING, TRUE, G_STRUCT_OFFSET (LedgerBody, to_account), -1 },
+  { "unit_type", KVOTA_FIELD_STRING, TRUE, G_STRUCT_OFFSET (LedgerBody, unit_type), -1 },
+  { "vintage", KVOTA_FIELD_INT64, TRUE, G_STRUCT_OFFSET (LedgerBody, vintage), -1 },
+  { "quantity", KVOTA_FIELD_INT64, TRUE, G_STRUCT_OFFSET (LedgerBody, quantity), -1 },
+};
+
+static gboolean
+read_ledger_body (KvotaRequest      *request,
+                  const KvotaField  *fields,
+                  guint              n_fields,
+                  LedgerBody        *body,
+                  KvotaUnitType     *unit_type,
+                  GError           **error)
+{
+  if (!_kvota_request_read_body (request, fields, n_fields, body, FALSE, error))
+    return FALSE;
+
+  if (!kvota_unit_type_from_string (body->unit_type, unit_type))
+    {
+      kvota_set_error (error, KVOTA_ERROR_INVALID_VALUE, "unit_type");
+      return FALSE;
+    }
+
+  if (body->vintage < KVOTA_VINTAGE_MIN || body->vintage > KVOTA_VINTAGE_MAX)
+    {
+      kvota_set_error (error, KVOTA_ERROR_INVALID_VALUE, "vintage");
+      return FALSE;
+    }
+
+  if (!kvota_quantity_validate (body->quantity, error))
+    {
+      kvota_error_set_field (*error, "quantity");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+reply_transaction (KvotaRequest     *request,
+                   guint             status,
+                   KvotaTransaction *transaction,
+                   const GError     *error)
+{
+  g_autoptr(JsonNode) node = NULL;
+
+  if (transaction == NULL)
+    {
+      _kvota_request_reply_error (request, error);
+      return;
+    }
+
+  node = object_node ("transaction", kvota_transaction_to_json (transaction));
+  _kvota_request_reply_json (request, status, node);
+}
+
+static void
+issue_cb (KvotaServer  *self,
+          KvotaRequest *request)
+{
+  g_autoptr(KvotaTransaction) transaction = NULL;
+  g_autoptr(GError) error = NULL;
+  LedgerBody body = { NULL, };
+  KvotaUnitType unit_type;
+
+  if (read_ledger_body (request, issuance_fields, G_N_ELEMENTS (issuance_fields), &body, &unit_type, &error))
+    transaction = kvota_store_issue (self->store, _kvota_request_actor (request), body.account,
+                                     unit_type, (int) body.vintage, body.quantity, &error);
+
+  kvota_json_clear_strings (issuance_fields, G_N_ELEMENTS (issuance_fields), &body);
+  reply_transaction (request, SOUP_STATUS_CREATED, transaction, error);
+}
+
+static void
+propose_transfer_cb (KvotaServer  *self,
+                     KvotaRequest *request)
+{
+  g_autoptr(KvotaTransaction) transaction = NULL;
+  g_autoptr(GError) error = NULL;
+  LedgerBody body = { NULL, };
+  KvotaUnitType unit_type;
+
+  if (read_ledger_body (request, transfer_fields, G_N_ELEMENTS (transfer_fields), &body, &unit_type, &error))
+    {
+      /* A holder moves units out of its own account only. */
+      if (g_strcmp0 (body.from_account, request->principal->account) != 0)
+        kvota_set_error (&error, KVOTA_ERROR_FORBIDDEN, "from_account");
+      else
+        transaction = kvota_store_propose_transfer (self->store, _kvota_request_actor (request),
+                                                    body.from_account, body.to_account, unit_type,
+                                                    (int) body.vintage, body.quantity, &error);
+    }
+
+  kvota_json_clear_strings (transfer_fields, G_N_ELEMENTS (transfer_fields), &body);
+  reply_transaction (request, SOUP_STATUS_CREATED, transaction, error);
+}
+
+/* GET /api/v1/transactions/{id} */
+
+static gboolean
+is_party (KvotaRequest     *request,
+          KvotaTransaction *transaction)
+{
+  const char *account = request->principal->account;
+
+  return account != NULL &&
+         (g_strcmp0 (transaction->from_account, account) == 0 ||
+          g_strcmp0 (transaction->to_account, account) == 0);
+}
+
+static void
+get_transaction_cb (KvotaServer  *self,
+                    KvotaRequest *request)
+{
+  g_autoptr(KvotaTransaction) transaction = NULL;
+  g_autoptr(GError) error = NULL;
+
+  transaction = kvota_store_get_transaction (self->store, _kvota_request_param_id (request, 0), &error);
+  if (transaction != NULL &&
+      !_kvota_principal_is_oversight (request->principal) &&
+      !is_party (request, transaction))
+    {
+      g_clear_pointer (&transaction, kvota_transaction_free);
+      kvota_set_error (&error, KVOTA_ERROR_NOT_FOUND, NULL);
+    }
+
+  reply_transaction (request, SOUP_STATUS_OK, transaction, error);
+}
+
+/* POST /api/v1/transactions/{id}/confirm, /reject and /cancel */
+
+static void
+decide_transaction (KvotaServer           *self,
+                    KvotaRequest          *request,
+                    KvotaTransactionState  decision)
+{
+  g_autoptr(KvotaTransaction) transaction = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *reason = NULL;
+  gint64 id = _kvota_request_param_id (request, 0);
+
+  if (!read_reason (request, decision == KVOTA_TRANSACTION_STATE_REJECTED, &reason, &error))
+    goto out;
+
+  if (decision == KVOTA_TRANSACTION_STATE_CANCELLED)
+    {
+      /* Only the transferring holder withdraws its own proposal. */
+      g_autoptr(KvotaTransaction) proposed = kvota_store_get_transaction (self->store, id, &error);
+
+      if (proposed == NULL)
+        goto out;
+      if (g_strcmp0 (proposed->from_account, request->principal->account) != 0)
+        {
+          kvota_set_error (&error, KVOTA_ERROR_NOT_FOUND, NULL);
+          goto out;
+        }
+    }
+
+  transaction = kvota_store_decide_transfer (self->store, _kvota_request_actor (request), id,
+                                             decision, reason, &error);
+
+out:
+  reply_transaction (request, SOUP_STATUS_OK, transaction, error);
+}
+
+static void
+confirm_transaction_cb (KvotaServer  *self,
+                        KvotaRequest *request)
+{
+  decide_transaction (self, request, KVOTA_TRANSACTION_STATE_COMPLETED);
+}
+
+static void
+reject_transaction_cb (KvotaServer  *self,
+                       KvotaRequest *request)
+{
+  decide_transaction (self, request, KVOTA_TRANSACTION_STATE_REJECTED);
+}
+
+static void
+cancel_transaction_cb (KvotaServer  *self,
+                       KvotaRequest *request)
+{
+  decide_transaction (self, request, KVOTA_TRANSACTION_STATE_CANCELLED);
+}
+
+/* GET /api/v1/ledger */
+
+static void
+ledger_cb (KvotaServer  *self,
+           KvotaRequest *request)
+{
+  g_autoptr(GArray) totals = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autoptr(JsonNode) node = NULL;
+
+  if (!_kvota_request_check_query (request, NULL, &error))
+    {
+      _kvota_request_reply_error (request, error);
+      return;
+    }
+
+  totals = kvota_store_check_ledger (self->store, &error);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "balanced");
+  json_builder_add_boolean_value (builder, totals != NULL);
+  if (error != NULL)
+    {
+      json_builder_set_member_name (builder, "problem");
+      json_builder_add_string_value (builder, error->message);
+    }
+  json_builder_set_member_name (builder, "totals");
+  json_builder_begin_array (builder);
+  for (guint i = 0; totals != NULL && i < totals->len; i++)
+    {
+      const KvotaLedgerTotal *total = &g_array_index (totals, KvotaLedgerTotal, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "unit_type");
+      json_builder_add_string_value (builder, kvota_unit_type_to_string (total->unit_type));
+      json_builder_set_member_name (builder, "vintage");
+      json_builder_add_int_value (builder, total->vintage);
+      json_builder_set_member_name (builder, "issued");
+      json_builder_add_int_value (builder, total->issued);
+      json_builder_set_member_name (builder, "held");
+      json_builder_add_int_value (builder, total->held);
+      json_builder_set_member_name (builder, "surrendered");
+      json_builder_add_int_value (builder, total->surrendered);
+      json_builder_set_member_name (builder, "cancelled");
+      json_builder_add_int_value (builder, total->cancelled);
+      json_builder_set_member_name (builder, "blocks");
+      json_builder_add_int_value (builder, total->n_blocks);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  node = json_builder_get_root (builder);
+
+  _kvota_request_reply_json (request, SOUP_STATUS_OK, node);
+}
+
+/* GET /api/v1/audit */
+
+static void
+audit_cb (KvotaServer  *self,
+          KvotaRequest *request)
+{
+  static const char * const allowed[] = { "after", "limit", NULL };
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) verify_error = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autoptr(JsonNode) node = NULL;
+  gint64 after = 0;
+  gint64 limit = 100;
+  gint64 n_entries = 0;
+  gint64 first_bad = 0;
+  gboolean intact;
+
+  if (!_kvota_request_check_query (request, allowed, &error) ||
+      !_kvota_request_query_int (request, "after", 0, G_MAXINT64, &after, &error) ||
+      !_kvota_request_query_int (request, "limit", 1, 1000, &limit, &error) ||
+      (entries = kvota_store_list_audit (self->store, after, (guint) limit, &error)) == NULL)
+    {
+      _kvota_request_reply_error (request, error);
+      return;
+    }
+
+  intact = kvota_store_verify_audit (self->store, &n_entries, &first_bad, &verify_error);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "intact");
+  json_builder_add_boolean_value (builder, intact);
+  json_builder_set_member_name (builder, "first_broken");
+  if (first_bad > 0)
+    json_builder_add_int_value (builder, first_bad);
+  else
+    json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "entries");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const KvotaAuditEntry *entry = g_ptr_array_index (entries, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "id");
+      json_builder_add_int_value (builder, entry->id);
+      json_builder_set_member_name (builder, "at");
+      json_builder_add_string_value (builder, entry->at);
+      json_builder_set_member_name (builder, "actor");
+      json_builder_add_string_value (builder, entry->actor);
+      json_builder_set_member_name (builder, "action");
+      json_builder_add_string_value (builder, entry->action);
+      json_builder_set_member_name (builder, "object");
+      json_builder_add_string_value (builder, entry->object);
+      json_builder_set_member_name (builder, "before");
+      json_builder_add_value (builder, entry->before ? kvota_json_parse (entry->before, strlen (entry->before), NULL) : json_node_new (JSON_NODE_NULL));
+      json_builder_set_member_name (builder, "after");
+      json_builder_add_value (builder, entry->after ? kvota_json_parse (entry->after, strlen (entry->after), NULL) : json_node_new (JSON_NODE_NULL));
+      json_builder_set_member_name (builder, "hash");
+      json_builder_add_string_value (builder, entry->hash);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  node = json_builder_get_root (builder);
+
+  _kvota_request_reply_json (request, SOUP_STATUS_OK, node);
+}
+
+/* The role table: every route, and who may call it. API.md documents each
+ * one; a test fails when a route here is missing there. */
+const KvotaRoute _kvota_routes[] = {
+  { "GET",    "/api/v1/health", ACCESS_PUBLIC, 0, health_cb },
+  { "POST",   "/api/v1/session", ACCESS_PUBLIC, 0, login_cb },
+  { "DELETE", "/api/v1/session", ACCESS_ANY_USER, 0, logout_cb },
+  { "GET",    "/api/v1/me", ACCESS_ANY_USER, 0, me_cb },
+  { "GET",    "/api/v1/organisations", ACCESS_OVERSIGHT, 0, list_organisations_cb },
+  { "POST",   "/api/v1/organisations", ACCESS_ADMINISTRATOR, 0, create_organisation_cb },
+  { "GET",    "/api/v1/organisations/{id}", ACCESS_ANY_USER, 0, get_organisation_cb },
+  { "POST",   "/api/v1/users", ACCESS_ADMINISTRATOR, 0, create_user_cb },
+  { "POST",   "/api/v1/users/{id}/block", ACCESS_ADMINISTRATOR, 0, block_user_cb },
+  { "POST",   "/api/v1/users/{id}/restore", ACCESS_ADMINISTRATOR, 0, restore_user_cb },
+  { "GET",    "/api/v1/accounts/{account}", ACCESS_OVERSIGHT |
+                                              ACCESS_REPRESENTATIVE (KVOTA_HOLDER_TYPE_NATURE_USER) |
+                                              ACCESS_REPRESENTATIVE (KVOTA_HOLDER_TYPE_INDIVIDUAL) |
+                                              ACCESS_ACCOUNTANT (KVOTA_HOLDER_TYPE_NATURE_USER) |
+                                              ACCESS_ACCOUNTANT (KVOTA_HOLDER_TYPE_INDIVIDUAL), 0, get_account_cb },
+  { "POST",   "/api/v1/issuances", ACCESS_ADMINISTRATOR, 0, issue_cb },
+  { "POST",   "/api/v1/transfers", ACCESS_REPRESENTATIVE (KVOTA_HOLDER_TYPE_INDIVIDUAL), 0, propose_transfer_cb },
+  { "GET",    "/api/v1/transactions/{id}", ACCESS_OVERSIGHT |
+                                             ACCESS_REPRESENTATIVE (KVOTA_HOLDER_TYPE_NATURE_USER) |
+                                             ACCESS_REPRESENTATIVE (KVOTA_HOLDER_TYPE_INDIVIDUAL) |
+                                             ACCESS_ACCOUNTANT (KVOTA_HOLDER_TYPE_NATURE_USER) |
+                                             ACCESS_ACCOUNTANT (KVOTA_HOLDER_TYPE_INDIVIDUAL), 0, get_transaction_cb },
+  { "POST",   "/api/v1/transactions/{id}/confirm", ACCESS_ADMINISTRATOR, 0, confirm_transaction_cb },
+  { "POST",   "/api/v1/transactions/{id}/reject", ACCESS_ADMINISTRATOR, 0, reject_transaction_cb },
+  { "POST",   "/api/v1/transactions/{id}/cancel", ACCESS_REPRESENTATIVE (KVOTA_HOLDER_TYPE_INDIVIDUAL), 0, cancel_transaction_cb },
+  { "GET",    "/api/v1/ledger", ACCESS_OVERSIGHT, 0, ledger_cb },
+  { "GET",    "/api/v1/audit", ACCESS_OVERSIGHT, 0, audit_cb },
+};
+
+const guint _kvota_n_routes = G_N_ELEMENTS (_kvota_routes);

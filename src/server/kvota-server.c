@@ -1,0 +1,613 @@
+/* kvota-server.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "kvota-server"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "kvota-error.h"
+#include "kvota-secret.h"
+#include "kvota-server-private.h"
+
+#define API_PREFIX "/api/v1/"
+
+G_DEFINE_FINAL_TYPE (KvotaServer, kvota_server, G_TYPE_OBJECT)
+
+static void
+request_free (KvotaRequest *request)
+{
+  g_clear_pointer (&request->principal, kvota_principal_free);
+  g_clear_pointer (&request->token_hash, g_free);
+  g_clear_pointer (&request->query, g_hash_table_unref);
+  for (guint i = 0; i < KVOTA_ROUTE_MAX_PARAMS; i++)
+    g_free (request->param_storage[i]);
+  g_clear_object (&request->message);
+  g_free (request);
+}
+
+/* Matches @path against @pattern segment by segment, capturing {…}. */
+static gboolean
+match_pattern (const char   *pattern,
+               char        **segments,
+               KvotaRequest *request)
+{
+  g_auto(GStrv) parts = g_strsplit (pattern + 1, "/", -1);
+  guint n_params = 0;
+  guint i;
+
+  for (i = 0; parts[i] != NULL; i++)
+    {
+      if (segments[i] == NULL)
+        return FALSE;
+
+      if (parts[i][0] == '{')
+        {
+          if (segments[i][0] == '\0' || n_params >= KVOTA_ROUTE_MAX_PARAMS)
+            return FALSE;
+          if (request != NULL)
+            {
+              g_free (request->param_storage[n_params]);
+              request->param_storage[n_params] = g_uri_unescape_string (segments[i], "/");
+              request->params[n_params] = request->param_storage[n_params];
+            }
+          n_params++;
+        }
+      else if (strcmp (parts[i], segments[i]) != 0)
+        return FALSE;
+    }
+
+  if (segments[i] != NULL)
+    return FALSE;
+
+  if (request != NULL)
+    request->n_params = n_params;
+
+  return TRUE;
+}
+
+/* Finds the route for @method and @path. When the path exists but not
+ * for @method, @path_known is set so the caller can answer 405. */
+static const KvotaRoute *
+find_route (const char   *method,
+            const char   *path,
+            KvotaRequest *request,
+            gboolean     *path_known)
+{
+  g_auto(GStrv) segments = g_strsplit (path + 1, "/", -1);
+
+  *path_known = FALSE;
+
+  for (guint i = 0; i < _kvota_n_routes; i++)
+    {
+      const KvotaRoute *route = &_kvota_routes[i];
+
+      if (!match_pattern (route->pattern, segments, NULL))
+        continue;
+
+      *path_known = TRUE;
+      if (strcmp (route->method, method) != 0)
+        continue;
+
+      if (request != NULL)
+        match_pattern (route->pattern, segments, request);
+      return route;
+    }
+
+  return NULL;
+}
+
+static char *
+allowed_methods (const char *path)
+{
+  g_auto(GStrv) segments = g_strsplit (path + 1, "/", -1);
+  g_autoptr(GString) allow = g_string_new (NULL);
+
+  for (guint i = 0; i < _kvota_n_routes; i++)
+    {
+      if (!match_pattern (_kvota_routes[i].pattern, segments, NULL))
+        continue;
+      if (strstr (allow->str, _kvota_routes[i].method) != NULL)
+        continue;
+      if (allow->len > 0)
+        g_string_append (allow, ", ");
+      g_string_append (allow, _kvota_routes[i].method);
+    }
+
+  return g_string_free (g_steal_pointer (&allow), FALSE);
+}
+
+static guint32
+principal_access (const KvotaPrincipal *principal)
+{
+  return KVOTA_ACCESS_BIT (principal->role, principal->holder_type);
+}
+
+gboolean
+_kvota_principal_is_oversight (const KvotaPrincipal *principal)
+{
+  return (principal_access (principal) & ACCESS_OVERSIGHT) != 0;
+}
+
+const char *
+_kvota_request_actor (KvotaRequest *request)
+{
+  return request->principal != NULL ? request->principal->username : "anonymous";
+}
+
+void
+_kvota_request_reply_json (KvotaRequest *request,
+                           guint         status,
+                           JsonNode     *node)
+{
+  char *data = NULL;
+  gsize length = 0;
+
+  if (node != NULL)
+    {
+      g_autoptr(JsonGenerator) generator = json_generator_new ();
+
+      json_generator_set_root (generator, node);
+      data = json_generator_to_data (generator, &length);
+    }
+
+  soup_server_message_set_status (request->message, status, NULL);
+  soup_message_headers_replace (soup_server_message_get_response_headers (request->message),
+                                "Cache-Control", "no-store");
+  if (data != NULL)
+    soup_server_message_set_response (request->message, "application/json; charset=utf-8",
+                                      SOUP_MEMORY_TAKE, data, length);
+}
+
+/* Every error the server sends goes through here, as
+ * {"error": {"code", "message", "field"}}. The message is English: clients
+ * translate from the code, which never changes. */
+void
+_kvota_request_reply_error (KvotaRequest *request,
+                            const GError *error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autoptr(JsonNode) node = NULL;
+  KvotaError code = kvota_error_to_code (error);
+  const char *field = kvota_error_get_field (error);
+  guint status = kvota_error_code_http_status (code);
+
+  if (error->domain != KVOTA_ERROR)
+    g_warning ("Unexpected error: %s", error->message);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "error");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "code");
+  json_builder_add_string_value (builder, kvota_error_code_to_string (code));
+  json_builder_set_member_name (builder, "message");
+  json_builder_add_string_value (builder, error->domain == KVOTA_ERROR ?
+                                          error->message : kvota_error_code_describe (code));
+  if (field != NULL)
+    {
+      json_builder_set_member_name (builder, "field");
+      json_builder_add_string_value (builder, field);
+    }
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+  node = json_builder_get_root (builder);
+
+  _kvota_request_reply_json (request, status, node);
+
+  if (status == 401)
+    soup_message_headers_replace (soup_server_message_get_response_headers (request->message),
+                                  "WWW-Authenticate", "Bearer realm=\"kvota\"");
+  else if (status == 405)
+    {
+      const char *path = g_uri_get_path (soup_server_message_get_uri (request->message));
+      g_autofree char *allow = allowed_methods (path);
+
+      soup_message_headers_replace (soup_server_message_get_response_headers (request->message),
+                                    "Allow", allow);
+    }
+  else if (code == KVOTA_ERROR_TOO_MANY_ATTEMPTS)
+    {
+      g_autofree char *retry = g_strdup_printf ("%d", KVOTA_LOGIN_WINDOW_SECONDS);
+
+      soup_message_headers_replace (soup_server_message_get_response_headers (request->message),
+                                    "Retry-After", retry);
+    }
+}
+
+void
+_kvota_request_reply_code (KvotaRequest *request,
+                           KvotaError    code,
+                           const char   *field)
+{
+  g_autoptr(GError) error = NULL;
+
+  kvota_set_error (&error, code, field);
+  _kvota_request_reply_error (request, error);
+}
+
+gboolean
+_kvota_request_read_body (KvotaRequest      *request,
+                          const KvotaField  *fields,
+                          guint              n_fields,
+                          gpointer           target,
+                          gboolean           optional,
+                          GError           **error)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (request->message);
+  g_autoptr(JsonNode) node = NULL;
+
+  if (optional && (body == NULL || body->length == 0))
+    node = json_node_init_object (json_node_alloc (), json_object_new ());
+  else if ((node = kvota_json_parse (body ? body->data : NULL, body ? (gsize) body->length : 0, error)) == NULL)
+    return FALSE;
+
+  return kvota_json_read_object (node, fields, n_fields, target, error);
+}
+
+gint64
+_kvota_request_param_id (KvotaRequest *request,
+                         guint         index)
+{
+  guint64 value;
+
+  g_assert (index < request->n_params);
+
+  if (!g_ascii_string_to_unsigned (request->params[index], 10, 1, G_MAXINT64, &value, NULL))
+    return 0;
+
+  return (gint64) value;
+}
+
+gboolean
+_kvota_request_check_query (KvotaRequest        *request,
+                            const char * const  *allowed,
+                            GError             **error)
+{
+  GHashTableIter iter;
+  const char *name;
+
+  if (request->query == NULL)
+    return TRUE;
+
+  g_hash_table_iter_init (&iter, request->query);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &name, NULL))
+    {
+      if (allowed == NULL || !g_strv_contains (allowed, name))
+        {
+          kvota_set_error (error, KVOTA_ERROR_UNKNOWN_FIELD,
+                           kvota_json_text_is_clean (name, FALSE) ? name : NULL);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+gboolean
+_kvota_request_query_int (KvotaRequest  *request,
+                          const char    *name,
+                          gint64         minimum,
+                          gint64         maximum,
+                          gint64        *value,
+                          GError       **error)
+{
+  const char *text;
+
+  if (request->query == NULL || (text = g_hash_table_lookup (request->query, name)) == NULL)
+    return TRUE;
+
+  if (!g_ascii_string_to_signed (text, 10, minimum, maximum, value, NULL))
+    {
+      kvota_set_error (error, KVOTA_ERROR_INVALID_VALUE, name);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+void
+_kvota_request_finish (KvotaRequest *request)
+{
+  const char *path = g_uri_get_path (soup_server_message_get_uri (request->message));
+  guint status = soup_server_message_get_status (request->message);
+  g_autofree char *duration = g_strdup_printf ("%.1f", (g_get_monotonic_time () - request->started) / 1000.0);
+  const char *user = request->principal != NULL ? request->principal->username : "-";
+  const char *method = soup_server_message_get_method (request->message);
+  const char *peer = soup_server_message_get_remote_host (request->message);
+  g_autofree char *status_text = g_strdup_printf ("%u", status);
+
+  g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_MESSAGE,
+                    "MESSAGE", "%s %s %u %s ms %s", method, path, status, duration, user,
+                    "REQUEST_METHOD", method,
+                    "REQUEST_PATH", path,
+                    "HTTP_STATUS", status_text,
+                    "DURATION_MS", duration,
+                    "KVOTA_USER", user,
+                    "REMOTE_HOST", peer != NULL ? peer : "-");
+
+  if (request->paused)
+    soup_server_message_unpause (request->message);
+
+  request_free (request);
+}
+
+static gboolean
+authenticate (KvotaServer   *self,
+              KvotaRequest  *request,
+              GError       **error)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (request->message);
+  const char *authorization = soup_message_headers_get_one (headers, "Authorization");
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  const char *token;
+
+  if (authorization == NULL)
+    {
+      kvota_set_error (error, KVOTA_ERROR_UNAUTHENTICATED, NULL);
+      return FALSE;
+    }
+
+  if (g_ascii_strncasecmp (authorization, "Bearer ", 7) != 0)
+    {
+      kvota_set_error (error, KVOTA_ERROR_INVALID_TOKEN, NULL);
+      return FALSE;
+    }
+
+  token = authorization + 7;
+  while (*token == ' ')
+    token++;
+
+  request->token_hash = kvota_token_hash (token);
+  request->principal = kvota_store_lookup_session (self->store, request->token_hash, now, error);
+
+  return request->principal != NULL;
+}
+
+static void
+early_handler_cb (SoupServer        *server,
+                  SoupServerMessage *message,
+                  const char        *path,
+                  GHashTable        *query,
+                  gpointer           user_data)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (message);
+  const KvotaRoute *route;
+  gboolean path_known;
+  goffset length;
+  gsize limit = KVOTA_SERVER_MAX_JSON_BODY;
+  KvotaRequest request = { .message = message };
+  g_autoptr(GError) error = NULL;
+
+  route = g_str_has_prefix (path, API_PREFIX) ?
+    find_route (soup_server_message_get_method (message), path, NULL, &path_known) : NULL;
+  if (route != NULL && route->max_body > 0)
+    limit = route->max_body;
+
+  /* Refuse oversized bodies before reading them. A body without a length
+   * could be endless, so it needs one. */
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CHUNKED)
+    kvota_set_error (&error, KVOTA_ERROR_LENGTH_REQUIRED, NULL);
+  else if ((length = soup_message_headers_get_content_length (headers)) > (goffset) limit)
+    kvota_set_error (&error, KVOTA_ERROR_BODY_TOO_LARGE, NULL);
+
+  if (error != NULL)
+    {
+      _kvota_request_reply_error (&request, error);
+      soup_message_headers_replace (soup_server_message_get_response_headers (message),
+                                    "Connection", "close");
+    }
+}
+
+static void
+handler_cb (SoupServer        *server,
+            SoupServerMessage *message,
+            const char        *path,
+            GHashTable        *query,
+            gpointer           user_data)
+{
+  KvotaServer *self = user_data;
+  KvotaRequest *request = g_new0 (KvotaRequest, 1);
+  g_autoptr(GError) error = NULL;
+  gboolean path_known = FALSE;
+
+  request->message = g_object_ref (message);
+  request->started = g_get_monotonic_time ();
+  request->query = query != NULL ? g_hash_table_ref (query) : NULL;
+
+  if (g_str_has_prefix (path, API_PREFIX))
+    request->route = find_route (soup_server_message_get_method (message), path,
+                                 request, &path_known);
+
+  if (request->route == NULL)
+    kvota_set_error (&error,
+                     path_known ? KVOTA_ERROR_METHOD_NOT_ALLOWED : KVOTA_ERROR_NOT_FOUND,
+                     NULL);
+  else if (request->route->access != ACCESS_PUBLIC &&
+           authenticate (self, request, &error) &&
+           (principal_access (request->principal) & request->route->access) == 0)
+    kvota_set_error (&error, KVOTA_ERROR_FORBIDDEN, NULL);
+
+  if (error != NULL)
+    _kvota_request_reply_error (request, error);
+  else
+    request->route->handler (self, request);
+
+  if (!request->paused)
+    _kvota_request_finish (request);
+}
+
+static void
+kvota_server_dispose (GObject *object)
+{
+  KvotaServer *self = (KvotaServer *)object;
+
+  if (self->soup != NULL)
+    soup_server_disconnect (self->soup);
+  g_clear_object (&self->soup);
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (kvota_server_parent_class)->dispose (object);
+}
+
+static void
+kvota_server_finalize (GObject *object)
+{
+  KvotaServer *self = (KvotaServer *)object;
+
+  g_clear_pointer (&self->dummy_hash, g_free);
+
+  G_OBJECT_CLASS (kvota_server_parent_class)->finalize (object);
+}
+
+static void
+kvota_server_class_init (KvotaServerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = kvota_server_dispose;
+  object_class->finalize = kvota_server_finalize;
+}
+
+static void
+kvota_server_init (KvotaServer *self)
+{
+  g_autofree char *random = kvota_token_new ();
+
+  self->session_lifetime = KVOTA_SERVER_DEFAULT_SESSION_LIFETIME;
+
+  /* Unknown usernames are checked against this, so that a login takes as
+   * long whether or not the user exists. */
+  self->dummy_hash = kvota_password_hash (random, NULL);
+}
+
+/**
+ * kvota_server_new:
+ * @store: the registry the server serves
+ *
+ * Returns: (transfer full): a new server, not yet listening
+ */
+KvotaServer *
+kvota_server_new (KvotaStore *store)
+{
+  KvotaServer *self;
+
+  g_return_val_if_fail (KVOTA_IS_STORE (store), NULL);
+
+  self = g_object_new (KVOTA_TYPE_SERVER, NULL);
+  self->store = g_object_ref (store);
+
+  return self;
+}
+
+void
+kvota_server_set_session_lifetime (KvotaServer *self,
+                                   guint        seconds)
+{
+  g_return_if_fail (KVOTA_IS_SERVER (self));
+  g_return_if_fail (seconds > 0);
+
+  self->session_lifetime = seconds;
+}
+
+/**
+ * kvota_server_listen:
+ * @self: a #KvotaServer
+ * @address: `ADDRESS:PORT`, such as `127.0.0.1:8470` or `[::1]:0`; port 0
+ *   picks a free port
+ * @tls_cert: (nullable): a PEM certificate file, to serve HTTPS
+ * @tls_key: (nullable): its PEM private key file
+ * @error: return location for a #GError, or %NULL
+ *
+ * Returns: %TRUE if the server is listening
+ */
+gboolean
+kvota_server_listen (KvotaServer  *self,
+                     const char   *address,
+                     const char   *tls_cert,
+                     const char   *tls_key,
+                     GError      **error)
+{
+  g_autoptr(GSocketConnectable) connectable = NULL;
+  g_autoptr(GInetAddress) inet_address = NULL;
+  g_autoptr(GSocketAddress) socket_address = NULL;
+  g_autoptr(GTlsCertificate) certificate = NULL;
+  SoupServerListenOptions options = 0;
+  const char *host;
+  guint16 port;
+
+  g_return_val_if_fail (KVOTA_IS_SERVER (self), FALSE);
+  g_return_val_if_fail (address != NULL, FALSE);
+  g_return_val_if_fail (self->soup == NULL, FALSE);
+
+  if ((connectable = g_network_address_parse (address, KVOTA_SERVER_DEFAULT_PORT, NULL)) == NULL ||
+      (host = g_network_address_get_hostname (G_NETWORK_ADDRESS (connectable))) == NULL ||
+      (inet_address = g_inet_address_new_from_string (host)) == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("“%s” is not an address to listen on: give an IP address and a port, such as 127.0.0.1:8470."),
+                   address);
+      return FALSE;
+    }
+  port = g_network_address_get_port (G_NETWORK_ADDRESS (connectable));
+  socket_address = g_inet_socket_address_new (inet_address, port);
+
+  if ((tls_cert == NULL) != (tls_key == NULL))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           _("HTTPS needs both a certificate and its key."));
+      return FALSE;
+    }
+
+  if (tls_cert != NULL)
+    {
+      if ((certificate = g_tls_certificate_new_from_files (tls_cert, tls_key, error)) == NULL)
+        return FALSE;
+      options |= SOUP_SERVER_LISTEN_HTTPS;
+    }
+
+  self->soup = g_object_new (SOUP_TYPE_SERVER,
+                             "server-header", "kvota-server/" PACKAGE_VERSION " ",
+                             "tls-certificate", certificate,
+                             NULL);
+  soup_server_add_early_handler (self->soup, NULL, early_handler_cb, self, NULL);
+  soup_server_add_handler (self->soup, NULL, handler_cb, self, NULL);
+
+  if (!soup_server_listen (self->soup, socket_address, options, error))
+    {
+      g_clear_object (&self->soup);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
+ * kvota_server_get_uris:
+ * @self: a #KvotaServer
+ *
+ * Returns: (transfer full) (element-type GUri): where the server listens
+ */
+GSList *
+kvota_server_get_uris (KvotaServer *self)
+{
+  g_return_val_if_fail (KVOTA_IS_SERVER (self), NULL);
+  g_return_val_if_fail (self->soup != NULL, NULL);
+
+  return soup_server_get_uris (self->soup);
+}
+
+/**
+ * kvota_server_print_routes:
+ * @out: where to append one `METHOD PATH` line per route
+ */
+void
+kvota_server_print_routes (GString *out)
+{
+  for (guint i = 0; i < _kvota_n_routes; i++)
+    g_string_append_printf (out, "%s %s\n", _kvota_routes[i].method, _kvota_routes[i].pattern);
+}
