@@ -489,7 +489,9 @@ kvota_store_count_active_administrators (KvotaStore *self)
  * @reason: (nullable): why, as the administrator recorded it
  * @error: return location for a #GError, or %NULL
  *
- * Blocking ends every session of the user in the same transaction.
+ * Blocking ends every session of the user in the same transaction: their
+ * tokens answer %KVOTA_ERROR_USER_BLOCKED from then on, even after the
+ * user is restored.
  *
  * Returns: %TRUE on success
  */
@@ -544,7 +546,7 @@ kvota_store_set_user_state (KvotaStore      *self,
   if (state == KVOTA_USER_STATE_BLOCKED)
     {
       g_autoptr(sqlite3_stmt) statement =
-        _kvota_store_prepare (self, "DELETE FROM sessions WHERE user_id = ?", error);
+        _kvota_store_prepare (self, "UPDATE sessions SET revoked = 1 WHERE user_id = ?", error);
 
       if (statement == NULL)
         goto failed;
@@ -676,7 +678,7 @@ kvota_store_lookup_session (KvotaStore  *self,
 
   statement = _kvota_store_prepare (self,
                                     "SELECT u.id, u.username, u.role, u.state, o.id, o.holder_type, "
-                                    "o.state, a.number, s.expires FROM sessions s "
+                                    "o.state, a.number, s.expires, s.revoked FROM sessions s "
                                     "JOIN users u ON u.id = s.user_id "
                                     "JOIN organisations o ON o.id = u.organisation_id "
                                     "LEFT JOIN accounts a ON a.organisation_id = o.id "
@@ -711,7 +713,8 @@ kvota_store_lookup_session (KvotaStore  *self,
     }
 
   if (principal->state != KVOTA_USER_STATE_ACTIVE ||
-      principal->organisation_state != KVOTA_USER_STATE_ACTIVE)
+      principal->organisation_state != KVOTA_USER_STATE_ACTIVE ||
+      sqlite3_column_int (statement, 9) != 0)
     {
       kvota_set_error (error, KVOTA_ERROR_USER_BLOCKED, NULL);
       return NULL;

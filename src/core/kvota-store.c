@@ -64,7 +64,8 @@ static const char * const migrations[] = {
   "  token_hash TEXT PRIMARY KEY,"
   "  user_id INTEGER NOT NULL REFERENCES users (id),"
   "  created TEXT NOT NULL,"
-  "  expires INTEGER NOT NULL"
+  "  expires INTEGER NOT NULL,"
+  "  revoked INTEGER NOT NULL DEFAULT 0"
   ") STRICT;"
   "CREATE INDEX sessions_user ON sessions (user_id);"
 
