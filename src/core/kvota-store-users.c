@@ -640,6 +640,19 @@ kvota_store_create_session (KvotaStore  *self,
   g_return_val_if_fail (token_hash != NULL, FALSE);
   g_return_val_if_fail (expires != NULL, FALSE);
 
+  {
+    /* Forget sessions that ended a day ago; newer ones still explain
+     * themselves as expired rather than unknown. */
+    g_autoptr(sqlite3_stmt) prune =
+      _kvota_store_prepare (self, "DELETE FROM sessions WHERE expires < ?", error);
+
+    if (prune == NULL)
+      return FALSE;
+    sqlite3_bind_int64 (prune, 1, g_get_real_time () / G_USEC_PER_SEC - 24 * 60 * 60);
+    if (!_kvota_store_step_done (self, prune, error))
+      return FALSE;
+  }
+
   statement = _kvota_store_prepare (self, "INSERT INTO sessions (token_hash, user_id, created, expires) "
                                           "VALUES (?, ?, ?, ?)", error);
   if (statement == NULL)
