@@ -92,7 +92,7 @@ static const char *
 need_db (const char *db)
 {
   if (db == NULL)
-    g_printerr ("kvotactl: %s\n", _("Say which registry with --db PATH."));
+    g_printerr ("kvotactl: %s\n", _("Say which registry to use: --db PATH."));
   return db;
 }
 
@@ -210,8 +210,8 @@ create_admin_cb (int    argc,
   g_autofree char *hash = NULL;
   const GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("The registry database"), N_("PATH") },
-    { "username", 0, 0, G_OPTION_ARG_STRING, &username, N_("The administrator’s login name"), N_("NAME") },
-    { "full-name", 0, 0, G_OPTION_ARG_STRING, &full_name, N_("The administrator’s full name"), N_("NAME") },
+    { "username", 0, 0, G_OPTION_ARG_STRING, &username, N_("The administrator’s login name"), N_("LOGIN") },
+    { "full-name", 0, 0, G_OPTION_ARG_STRING, &full_name, N_("The administrator’s full name"), N_("FULL NAME") },
     { NULL }
   };
 
@@ -220,7 +220,7 @@ create_admin_cb (int    argc,
   if (need_db (db) == NULL)
     return 2;
   if (username == NULL)
-    return usage_error (context, _("Say the administrator’s login name with --username NAME."));
+    return usage_error (context, _("Say the administrator’s login name: --username LOGIN."));
 
   if (!kvota_secret_init (&error) ||
       (store = kvota_store_open (db, FALSE, &error)) == NULL ||
@@ -285,9 +285,9 @@ verify_cb (int    argc,
           g_autofree char *surrendered = kvota_quantity_format (total->surrendered);
           g_autofree char *cancelled = kvota_quantity_format (total->cancelled);
 
-          /* Translators: the first %s is a unit type such as “quota”, %d a year. */
-          g_print (_("  %s %d: issued %s = held %s + surrendered %s + cancelled %s\n"),
-                   kvota_unit_type_to_string (total->unit_type), total->vintage,
+          /* Translators: the first %s is a unit type such as “Quotas”, %d a year. */
+          g_print (_("  %s of %d: issued %s = held %s + surrendered %s + cancelled %s\n"),
+                   kvota_unit_type_describe (total->unit_type), total->vintage,
                    issued, held, surrendered, cancelled);
         }
     }
@@ -356,6 +356,21 @@ backup_cb (int    argc,
 
 /* kvotactl demo */
 
+/* Pads @text to @width characters, not bytes: Kazakh and Russian letters
+ * take two bytes each. */
+static char *
+pad (const char *text,
+     guint       width)
+{
+  GString *padded = g_string_new (text);
+  glong length = g_utf8_strlen (text, -1);
+
+  for (glong i = length; i < (glong) width; i++)
+    g_string_append_c (padded, ' ');
+
+  return g_string_free (padded, FALSE);
+}
+
 static int
 demo_cb (int    argc,
          char **argv)
@@ -378,7 +393,7 @@ demo_cb (int    argc,
 
   if (g_file_test (db, G_FILE_TEST_EXISTS))
     {
-      g_printerr (_("kvotactl: “%s” already exists; init never overwrites a registry.\n"), db);
+      g_printerr (_("kvotactl: “%s” already exists; a demo registry is only ever created anew.\n"), db);
       return 1;
     }
 
@@ -398,8 +413,9 @@ demo_cb (int    argc,
     {
       const KvotaDemoLogin *login = g_ptr_array_index (logins, i);
 
-      g_print ("  %-18s %-16s %-16s %s\n", login->username, login->password,
-               kvota_role_describe (login->role), login->organisation);
+      g_autofree char *role = pad (kvota_role_describe (login->role), 20);
+
+      g_print ("  %-18s %-16s %s %s\n", login->username, login->password, role, login->organisation);
     }
 
   return 0;
@@ -408,7 +424,7 @@ demo_cb (int    argc,
 static const Command commands[] = {
   { "init", init_cb, N_("Create a new, empty registry database") },
   { "create-admin", create_admin_cb, N_("Create an administrator") },
-  { "verify", verify_cb, N_("Check the ledger invariant and the audit chain") },
+  { "verify", verify_cb, N_("Check that the ledger balances and the audit journal is unbroken") },
   { "backup", backup_cb, N_("Write a consistent backup while the server runs") },
   { "demo", demo_cb, N_("Create a demo registry and print its logins") },
 };

@@ -42,7 +42,7 @@ static const ErrorInfo error_info[KVOTA_ERROR_N_CODES] = {
   [KVOTA_ERROR_UNKNOWN_FIELD] =
     { "unknown-field", 400,
       N_("The request contains a value the registry does not know."),
-      N_("The registry does not know the value “%s”.") },
+      N_("The request has a member “%s” that the registry does not accept.") },
   [KVOTA_ERROR_INVALID_VALUE] =
     { "invalid-value", 400,
       N_("A value in the request is not acceptable."),
@@ -56,7 +56,7 @@ static const ErrorInfo error_info[KVOTA_ERROR_N_CODES] = {
   [KVOTA_ERROR_NOT_FOUND] =
     { "not-found", 404,
       N_("The requested item does not exist."),
-      N_("The “%s” given does not exist.") },
+      N_("Nothing in the registry matches the value of “%s”.") },
   [KVOTA_ERROR_METHOD_NOT_ALLOWED] =
     { "method-not-allowed", 405,
       N_("This address does not accept that kind of request."), NULL },

@@ -981,7 +981,9 @@ invariant_broken (GError     **error,
                   const char  *what)
 {
   g_set_error (error, KVOTA_ERROR, KVOTA_ERROR_INVARIANT_BROKEN,
-               _("The ledger does not balance for %s units of %d: %s."),
+               /* Translators: the first %s is a unit type's name such as
+                * “Quotas”, %d its vintage, the last %s what is wrong. */
+               _("The ledger does not balance (%s, vintage %d): %s."),
                unit_type, vintage, what);
   return FALSE;
 }
@@ -993,6 +995,7 @@ check_unit_type_vintage (KvotaStore        *self,
                          GError           **error)
 {
   const char *unit_type = kvota_unit_type_to_string (total->unit_type);
+  const char *unit_name = kvota_unit_type_describe (total->unit_type);
   gint64 expected_first = 1;
   KvotaQuantity issued_by_transactions = 0;
   KvotaQuantity retired_by_transactions[2] = { 0, 0 };
@@ -1017,13 +1020,13 @@ check_unit_type_vintage (KvotaStore        *self,
         KvotaQuantity *sum;
 
         if (first != expected_first)
-          return invariant_broken (error, unit_type, total->vintage,
+          return invariant_broken (error, unit_name, total->vintage,
                                    first < expected_first ?
                                    _("a serial number is in two blocks") :
                                    _("serial numbers are missing"));
 
         if (!kvota_block_state_from_string ((const char *) sqlite3_column_text (statement, 2), &state))
-          return invariant_broken (error, unit_type, total->vintage, _("a block has an unknown state"));
+          return invariant_broken (error, unit_name, total->vintage, _("a block has an unknown state"));
 
         switch (state)
           {
@@ -1048,7 +1051,7 @@ check_unit_type_vintage (KvotaStore        *self,
   }
 
   if (expected_first != next_serial)
-    return invariant_broken (error, unit_type, total->vintage,
+    return invariant_broken (error, unit_name, total->vintage,
                              _("the blocks do not add up to the units issued"));
 
   {
@@ -1084,12 +1087,12 @@ check_unit_type_vintage (KvotaStore        *self,
   total->issued = next_serial - 1;
 
   if (issued_by_transactions != total->issued)
-    return invariant_broken (error, unit_type, total->vintage,
+    return invariant_broken (error, unit_name, total->vintage,
                              _("the issuances do not add up to the serial numbers issued"));
 
   if (retired_by_transactions[0] != total->surrendered ||
       retired_by_transactions[1] != total->cancelled)
-    return invariant_broken (error, unit_type, total->vintage,
+    return invariant_broken (error, unit_name, total->vintage,
                              _("the surrendered or cancelled blocks do not match their transactions"));
 
   return TRUE;

@@ -37,6 +37,10 @@ static const char * const role_names[] = {
 static const char * const unit_types[] = {
   "quota", "offset",
 };
+static const char * const unit_type_names[] = {
+  N_("Quotas"),
+  N_("Offset units"),
+};
 static const char * const transaction_kinds[] = {
   "issuance", "transfer", "surrender", "cancellation",
 };
@@ -55,6 +59,7 @@ G_STATIC_ASSERT (G_N_ELEMENTS (holder_type_names) == KVOTA_N_HOLDER_TYPES);
 G_STATIC_ASSERT (G_N_ELEMENTS (roles) == KVOTA_N_ROLES);
 G_STATIC_ASSERT (G_N_ELEMENTS (role_names) == KVOTA_N_ROLES);
 G_STATIC_ASSERT (G_N_ELEMENTS (unit_types) == KVOTA_N_UNIT_TYPES);
+G_STATIC_ASSERT (G_N_ELEMENTS (unit_type_names) == KVOTA_N_UNIT_TYPES);
 G_STATIC_ASSERT (G_N_ELEMENTS (transaction_kinds) == KVOTA_N_TRANSACTION_KINDS);
 G_STATIC_ASSERT (G_N_ELEMENTS (transaction_states) == KVOTA_N_TRANSACTION_STATES);
 G_STATIC_ASSERT (G_N_ELEMENTS (block_states) == KVOTA_N_BLOCK_STATES);
@@ -147,6 +152,19 @@ const char *
 kvota_holder_type_describe (KvotaHolderType type)
 {
   return _(name_of (holder_type_names, G_N_ELEMENTS (holder_type_names), type));
+}
+
+/**
+ * kvota_unit_type_describe:
+ * @type: a #KvotaUnitType
+ *
+ * Returns: (transfer none): the translated plural name of @type, such as
+ *   “Quotas”
+ */
+const char *
+kvota_unit_type_describe (KvotaUnitType type)
+{
+  return _(name_of (unit_type_names, G_N_ELEMENTS (unit_type_names), type));
 }
 
 /**

@@ -102,6 +102,7 @@ gboolean    kvota_role_from_string             (const char            *string,
 const char *kvota_role_describe                (KvotaRole              role);
 
 const char *kvota_unit_type_to_string          (KvotaUnitType          type);
+const char *kvota_unit_type_describe           (KvotaUnitType          type);
 gboolean    kvota_unit_type_from_string        (const char            *string,
                                                 KvotaUnitType         *type);
 

@@ -45,7 +45,7 @@ main (int   argc,
     { "listen", 0, 0, G_OPTION_ARG_STRING, &listen,
       N_("Address and port to listen on; port 0 picks a free one (default 127.0.0.1:8470)"), N_("ADDRESS:PORT") },
     { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert,
-      N_("PEM certificate: serve HTTPS"), N_("FILE") },
+      N_("Serve HTTPS with this PEM certificate"), N_("FILE") },
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key,
       N_("PEM private key of the certificate"), N_("FILE") },
     { "session-lifetime", 0, 0, G_OPTION_ARG_INT, &session_lifetime,
@@ -61,7 +61,7 @@ main (int   argc,
   textdomain (GETTEXT_PACKAGE);
 
   context = g_option_context_new (NULL);
-  g_option_context_set_summary (context, _("Serve a Kvota carbon units registry over HTTP."));
+  g_option_context_set_summary (context, _("Serve a Kvota carbon units registry over HTTP or HTTPS."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
 
@@ -88,7 +88,7 @@ main (int   argc,
 
   if (db == NULL)
     {
-      g_printerr ("kvota-server: %s\n", _("Say which registry to serve with --db PATH."));
+      g_printerr ("kvota-server: %s\n", _("Say which registry to serve: --db PATH."));
       return 2;
     }
 
@@ -118,8 +118,9 @@ main (int   argc,
     {
       g_autofree char *uri = g_uri_to_string (l->data);
 
-      /* Tests and scripts read this line to find a port picked by the system. */
-      g_print (_("Listening on %s\n"), uri);
+      /* Tests and scripts read this line to find a port picked by the
+       * system, so it is the same in every language. */
+      g_print ("Listening on %s\n", uri);
     }
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
   fflush (stdout);
