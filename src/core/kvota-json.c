@@ -17,7 +17,12 @@
 /* json-glib wraps integers beyond 64 bits around and cuts strings at an
  * escaped NUL without a word. A request must never mean something other
  * than what its sender wrote, so one lexical pass over the raw text looks
- * for both before the parser runs, and names the member at fault. */
+ * for both before the parser runs, and names the member at fault.
+ *
+ * json-glib's scanner also takes what is not JSON: comments, single-quoted
+ * strings, hexadecimal numbers, unknown escapes (dropping the backslash).
+ * A quote or a comment would hide what follows it from this pass, so the
+ * pass refuses them all as malformed. */
 static gboolean
 scan_lexemes (const char  *data,
               gsize        length,
@@ -44,6 +49,12 @@ scan_lexemes (const char  *data,
               if (data[i] != '\\')
                 continue;
               escaped = TRUE;
+              if (i + 1 < length &&
+                  (data[i + 1] == '\0' || strchr ("\"\\/bfnrtu", data[i + 1]) == NULL))
+                {
+                  *code = KVOTA_ERROR_MALFORMED_JSON;
+                  return FALSE;
+                }
               if (i + 5 < length && memcmp (data + i + 1, "u0000", 5) == 0)
                 {
                   *bad_member = key != NULL ? g_strndup (key, key_length) : NULL;
@@ -78,15 +89,28 @@ scan_lexemes (const char  *data,
           if (integral)
             {
               g_autofree char *token = g_strndup (data + start, i - start);
+              g_autoptr(GError) number_error = NULL;
 
-              if (!g_ascii_string_to_signed (token, 10, G_MININT64, G_MAXINT64, NULL, NULL) &&
-                  strcmp (token, "-") != 0)
+              /* A well-formed integer out of range overflows; "1-2" or a
+               * lone "-" is no number at all. */
+              if (!g_ascii_string_to_signed (token, 10, G_MININT64, G_MAXINT64, NULL, &number_error))
                 {
-                  *bad_member = key != NULL ? g_strndup (key, key_length) : NULL;
-                  *code = KVOTA_ERROR_QUANTITY_OVERFLOW;
+                  if (g_error_matches (number_error, G_NUMBER_PARSER_ERROR,
+                                       G_NUMBER_PARSER_ERROR_OUT_OF_BOUNDS))
+                    {
+                      *bad_member = key != NULL ? g_strndup (key, key_length) : NULL;
+                      *code = KVOTA_ERROR_QUANTITY_OVERFLOW;
+                    }
+                  else
+                    *code = KVOTA_ERROR_MALFORMED_JSON;
                   return FALSE;
                 }
             }
+        }
+      else if (c == '\0' || strchr (" \t\n\r{}[]:,truefalsn", c) == NULL)
+        {
+          *code = KVOTA_ERROR_MALFORMED_JSON;
+          return FALSE;
         }
       else
         i++;

@@ -253,7 +253,9 @@ kvota_store_verify_audit (KvotaStore  *self,
 
   head = kvota_store_get_setting (self, "audit-head");
   expected_head = g_strdup_printf ("%" G_GINT64_FORMAT " %s", expected_id - 1, expected_prev);
-  if (expected_id > 1 && g_strcmp0 (head, expected_head) != 0)
+  /* An empty journal is whole only if nothing was ever written to it:
+   * a head left without entries means all of them were cut off. */
+  if ((expected_id > 1 || head != NULL) && g_strcmp0 (head, expected_head) != 0)
     {
       if (first_bad != NULL)
         *first_bad = expected_id;
