@@ -22,22 +22,53 @@
  * json-glib's scanner also takes what is not JSON: comments, single-quoted
  * strings, hexadecimal numbers, unknown escapes (dropping the backslash).
  * A quote or a comment would hide what follows it from this pass, so the
- * pass refuses them all as malformed. */
+ * pass refuses them all as malformed, and with them duplicate members,
+ * leading zeros and anything after the document. */
+static void
+scope_free (gpointer names)
+{
+  g_clear_pointer (&names, g_hash_table_unref);
+}
+
+static gboolean
+malformed (KvotaError *code)
+{
+  *code = KVOTA_ERROR_MALFORMED_JSON;
+  return FALSE;
+}
+
 static gboolean
 scan_lexemes (const char  *data,
               gsize        length,
               char       **bad_member,
               KvotaError  *code)
 {
+  /* One set of member names per open object (NULL for an array): json-glib
+   * keeps the last of two members with one name, and a request must not
+   * say two things at once. */
+  g_autoptr(GPtrArray) scopes = g_ptr_array_new_with_free_func (scope_free);
   const char *key = NULL;
   gsize key_length = 0;
   const char *last_string = NULL;
   gsize last_string_length = 0;
+  gboolean last_was_string = FALSE;
+  gboolean last_escaped = FALSE;
+  gboolean finished = FALSE;
   gsize i = 0;
 
   while (i < length)
     {
       char c = data[i];
+
+      if (g_ascii_isspace (c))
+        {
+          i++;
+          continue;
+        }
+
+      /* json-glib stops after the first value and ignores the rest. */
+      if (finished)
+        return malformed (code);
 
       if (c == '"')
         {
@@ -51,10 +82,7 @@ scan_lexemes (const char  *data,
               escaped = TRUE;
               if (i + 1 < length &&
                   (data[i + 1] == '\0' || strchr ("\"\\/bfnrtu", data[i + 1]) == NULL))
-                {
-                  *code = KVOTA_ERROR_MALFORMED_JSON;
-                  return FALSE;
-                }
+                return malformed (code);
               if (i + 5 < length && memcmp (data + i + 1, "u0000", 5) == 0)
                 {
                   *bad_member = key != NULL ? g_strndup (key, key_length) : NULL;
@@ -63,19 +91,57 @@ scan_lexemes (const char  *data,
                 }
               i++;
             }
-          last_string = escaped ? NULL : data + start;
+          last_string = data + start;
           last_string_length = i - start;
+          last_escaped = escaped;
+          last_was_string = TRUE;
+          i++;
+          continue;
+        }
+
+      if (c == ':')
+        {
+          GHashTable *names = scopes->len > 0 ? g_ptr_array_index (scopes, scopes->len - 1) : NULL;
+          char *name;
+
+          if (!last_was_string || names == NULL)
+            return malformed (code);
+
+          name = g_strndup (last_string, last_string_length);
+          if (!g_hash_table_add (names, name))
+            {
+              *bad_member = last_escaped ? NULL : g_strndup (last_string, last_string_length);
+              *code = KVOTA_ERROR_MALFORMED_JSON;
+              return FALSE;
+            }
+
+          key = last_escaped ? NULL : last_string;
+          key_length = last_string_length;
+          last_was_string = FALSE;
+          i++;
+          continue;
+        }
+
+      last_was_string = FALSE;
+
+      if (c == '{' || c == '[')
+        {
+          g_ptr_array_add (scopes, c == '{' ? g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL)
+                                            : NULL);
           i++;
         }
-      else if (c == ':')
+      else if (c == '}' || c == ']')
         {
-          key = last_string;
-          key_length = last_string_length;
+          if (scopes->len == 0)
+            return malformed (code);
+          g_ptr_array_remove_index (scopes, scopes->len - 1);
+          finished = scopes->len == 0;
           i++;
         }
       else if (c == '-' || g_ascii_isdigit (c))
         {
           gsize start = i;
+          gsize first_digit = c == '-' ? i + 1 : i;
           gboolean integral = TRUE;
 
           for (i++; i < length; i++)
@@ -85,6 +151,10 @@ scan_lexemes (const char  *data,
               else if (!g_ascii_isdigit (data[i]) && data[i] != '+' && data[i] != '-')
                 break;
             }
+
+          /* JSON has no leading zeros; json-glib would read 010 as 10. */
+          if (first_digit + 1 < i && data[first_digit] == '0' && g_ascii_isdigit (data[first_digit + 1]))
+            return malformed (code);
 
           if (integral)
             {
@@ -100,18 +170,14 @@ scan_lexemes (const char  *data,
                     {
                       *bad_member = key != NULL ? g_strndup (key, key_length) : NULL;
                       *code = KVOTA_ERROR_QUANTITY_OVERFLOW;
+                      return FALSE;
                     }
-                  else
-                    *code = KVOTA_ERROR_MALFORMED_JSON;
-                  return FALSE;
+                  return malformed (code);
                 }
             }
         }
-      else if (c == '\0' || strchr (" \t\n\r{}[]:,truefalsn", c) == NULL)
-        {
-          *code = KVOTA_ERROR_MALFORMED_JSON;
-          return FALSE;
-        }
+      else if (c == '\0' || strchr (",truefalsn", c) == NULL)
+        return malformed (code);
       else
         i++;
     }
@@ -194,7 +260,7 @@ kvota_json_text_is_clean (const char *text,
     {
       gunichar c = g_utf8_get_char (p);
 
-      if (multiline && (c == '\n' || c == '\t'))
+      if (multiline && (c == '\n' || c == '\r' || c == '\t'))
         continue;
       if (g_unichar_iscntrl (c))
         return FALSE;

@@ -223,6 +223,42 @@ test_json_parse_not_json (void)
   }
 }
 
+/* What json-glib would read as something other than what was sent: the
+ * last of two members with one name, 010 as 10, the first of two
+ * documents. */
+static void
+test_json_parse_ambiguous (void)
+{
+  static const char * const duplicates[] = {
+    "{\"quantity\": 1, \"quantity\": 1000000}",
+    "{\"transfer\": {\"quantity\": 1, \"quantity\": 2}}",
+  };
+  static const char * const cases[] = {
+    "{\"quantity\": 010}",
+    "{\"quantity\": -01}",
+    "{\"quantity\": 1} {\"quantity\": 2}",
+    "{\"quantity\": 1}]",
+    "{\"quantity\": 1}x",
+  };
+
+  /* A duplicate is named, for the client to point at. */
+  for (guint i = 0; i < G_N_ELEMENTS (duplicates); i++)
+    assert_parse_fails (duplicates[i], strlen (duplicates[i]), KVOTA_ERROR_MALFORMED_JSON, "quantity");
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    assert_parse_fails (cases[i], strlen (cases[i]), KVOTA_ERROR_MALFORMED_JSON, NULL);
+
+  /* The same name in two different objects is two members, and white
+   * space after the document is no second document. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(JsonNode) node = parse ("{\"a\": {\"quantity\": 1}, \"b\": {\"quantity\": 0}}\r\n ", &error);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (node);
+  }
+}
+
 static void
 test_json_parse_overflow (void)
 {
@@ -1243,6 +1279,7 @@ main (int   argc,
   g_test_add_func ("/core/json/parse/utf8", test_json_parse_utf8);
   g_test_add_func ("/core/json/parse/malformed", test_json_parse_malformed);
   g_test_add_func ("/core/json/parse/not-json", test_json_parse_not_json);
+  g_test_add_func ("/core/json/parse/ambiguous", test_json_parse_ambiguous);
   g_test_add_func ("/core/json/parse/overflow", test_json_parse_overflow);
   g_test_add_func ("/core/json/parse/escaped-nul", test_json_parse_escaped_nul);
   g_test_add_func ("/core/json/read-object/valid", test_json_read_object_valid);
