@@ -129,6 +129,51 @@ static const ErrorInfo error_info[KVOTA_ERROR_N_CODES] = {
   [KVOTA_ERROR_NOT_A_REGISTRY] =
     { "not-a-registry", 500,
       N_("The file is not a Kvota registry database."), NULL },
+  [KVOTA_ERROR_INVALID_REGISTRATION_KEY] =
+    { "invalid-registration-key", 400,
+      N_("This registration key is not valid. Check that it was typed exactly as issued."), NULL },
+  [KVOTA_ERROR_REGISTRATION_KEY_EXPIRED] =
+    { "registration-key-expired", 410,
+      N_("This registration key has expired. Ask the registry administrator for a new one."), NULL },
+  [KVOTA_ERROR_REGISTRATION_KEY_USED] =
+    { "registration-key-used", 409,
+      N_("This registration key has already been used. Ask the registry administrator for a new one."), NULL },
+  [KVOTA_ERROR_REGISTRATION_KEY_REVOKED] =
+    { "registration-key-revoked", 409,
+      N_("This registration key has been revoked. Ask the registry administrator for a new one."), NULL },
+  [KVOTA_ERROR_REGISTRATION_KEY_MISMATCH] =
+    { "registration-key-mismatch", 409,
+      N_("This registration key was issued for another organisation or holder type."), NULL },
+  [KVOTA_ERROR_INVALID_DOCUMENT] =
+    { "invalid-document", 400,
+      N_("The document must be a PDF file or a PNG or JPEG scan, and not empty."), NULL },
+  [KVOTA_ERROR_DOCUMENT_TOO_LARGE] =
+    { "document-too-large", 413,
+      N_("The document is larger than 10 MB."), NULL },
+  [KVOTA_ERROR_APPLICATION_PENDING] =
+    { "application-pending", 403,
+      N_("Your application for registration is being reviewed by the registry administrator."), NULL },
+  [KVOTA_ERROR_APPLICATION_DECLINED] =
+    { "application-declined", 403,
+      N_("Your application for registration was declined."), NULL },
+  [KVOTA_ERROR_OTP_REQUIRED] =
+    { "otp-required", 401,
+      N_("Enter the one-time code from your authenticator app."), NULL },
+  [KVOTA_ERROR_BAD_OTP] =
+    { "bad-otp", 401,
+      N_("The one-time code is wrong or has already been used."), NULL },
+  [KVOTA_ERROR_TWO_FACTOR_REQUIRED] =
+    { "two-factor-required", 403,
+      N_("Set up two-factor login before you continue."), NULL },
+  [KVOTA_ERROR_LAST_ADMINISTRATOR] =
+    { "last-administrator", 409,
+      N_("The registry must keep at least one active administrator."), NULL },
+  [KVOTA_ERROR_INVALID_RESET_KEY] =
+    { "invalid-reset-key", 400,
+      N_("The password reset key is wrong or has expired."), NULL },
+  [KVOTA_ERROR_PASSWORD_RESET_PENDING] =
+    { "password-reset-pending", 403,
+      N_("Your password was reset by the administrator. Set a new one with the reset key you were given."), NULL },
 };
 
 /* Errors about one value of a request carry the value's name, so that the

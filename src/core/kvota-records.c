@@ -542,3 +542,208 @@ kvota_transaction_from_json (JsonNode  *node,
 
   return g_steal_pointer (&self);
 }
+
+/* Registration keys */
+
+void
+kvota_registration_key_free (KvotaRegistrationKey *self)
+{
+  if (self == NULL)
+    return;
+
+  if (self->code != NULL)
+    memset (self->code, 0, strlen (self->code));
+  g_free (self->code);
+  g_free (self->hint);
+  g_free (self->bin);
+  g_free (self->created_by);
+  g_clear_pointer (&self->created, g_date_time_unref);
+  g_clear_pointer (&self->expires, g_date_time_unref);
+  g_free (self);
+}
+
+JsonNode *
+kvota_registration_key_to_json (const KvotaRegistrationKey *self)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_int_value (builder, self->id);
+  if (self->code != NULL)
+    {
+      json_builder_set_member_name (builder, "code");
+      json_builder_add_string_value (builder, self->code);
+    }
+  json_builder_set_member_name (builder, "hint");
+  json_builder_add_string_value (builder, self->hint);
+  add_nullable_string (builder, "bin", self->bin);
+  add_nullable_string (builder, "holder_type",
+                       self->has_holder_type ? kvota_holder_type_to_string (self->holder_type) : NULL);
+  json_builder_set_member_name (builder, "state");
+  json_builder_add_string_value (builder, kvota_key_state_to_string (self->state));
+  add_nullable_string (builder, "created_by", self->created_by);
+  add_time (builder, "created", self->created);
+  add_time (builder, "expires", self->expires);
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+KvotaRegistrationKey *
+kvota_registration_key_from_json (JsonNode  *node,
+                                  GError   **error)
+{
+  g_autoptr(KvotaRegistrationKey) self = g_new0 (KvotaRegistrationKey, 1);
+  g_autofree char *holder_type = NULL;
+  JsonObject *object;
+
+  if ((object = object_of (node, error)) == NULL ||
+      !get_int (object, "id", &self->id, error) ||
+      !get_string (object, "hint", FALSE, &self->hint, error) ||
+      !get_string (object, "bin", TRUE, &self->bin, error) ||
+      !get_string (object, "holder_type", TRUE, &holder_type, error) ||
+      !get_string (object, "created_by", TRUE, &self->created_by, error) ||
+      !get_time (object, "created", FALSE, &self->created, error) ||
+      !get_time (object, "expires", FALSE, &self->expires, error))
+    return NULL;
+
+  if (json_object_has_member (object, "code") &&
+      !get_string (object, "code", FALSE, &self->code, error))
+    return NULL;
+
+  if (holder_type != NULL)
+    {
+      if (!kvota_holder_type_from_string (holder_type, &self->holder_type))
+        {
+          kvota_set_error (error, KVOTA_ERROR_INVALID_VALUE, "holder_type");
+          return NULL;
+        }
+      self->has_holder_type = TRUE;
+    }
+
+  GET_ENUM (object, "state", kvota_key_state, &self->state, error);
+
+  return g_steal_pointer (&self);
+}
+
+/* Applications for registration */
+
+void
+kvota_application_free (KvotaApplication *self)
+{
+  if (self == NULL)
+    return;
+
+  g_free (self->name_kk);
+  g_free (self->name_ru);
+  g_free (self->bin);
+  g_free (self->address);
+  g_free (self->phone);
+  g_free (self->email);
+  g_free (self->representative_name);
+  g_free (self->representative_position);
+  g_free (self->username);
+  g_free (self->document_sha256);
+  g_free (self->document_name);
+  g_free (self->document_type);
+  g_clear_pointer (&self->created, g_date_time_unref);
+  g_free (self->decided_by);
+  g_clear_pointer (&self->decided, g_date_time_unref);
+  g_free (self->reason);
+  g_free (self);
+}
+
+JsonNode *
+kvota_application_to_json (const KvotaApplication *self)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_int_value (builder, self->id);
+  json_builder_set_member_name (builder, "state");
+  json_builder_add_string_value (builder, kvota_application_state_to_string (self->state));
+  add_nullable_string (builder, "name_kk", self->name_kk);
+  add_nullable_string (builder, "name_ru", self->name_ru);
+  add_nullable_string (builder, "bin", self->bin);
+  json_builder_set_member_name (builder, "holder_type");
+  json_builder_add_string_value (builder, kvota_holder_type_to_string (self->holder_type));
+  add_nullable_string (builder, "address", self->address);
+  add_nullable_string (builder, "phone", self->phone);
+  add_nullable_string (builder, "email", self->email);
+  json_builder_set_member_name (builder, "representative");
+  json_builder_begin_object (builder);
+  add_nullable_string (builder, "full_name", self->representative_name);
+  add_nullable_string (builder, "position", self->representative_position);
+  json_builder_end_object (builder);
+  add_nullable_string (builder, "username", self->username);
+  json_builder_set_member_name (builder, "document");
+  json_builder_begin_object (builder);
+  add_nullable_string (builder, "sha256", self->document_sha256);
+  add_nullable_string (builder, "name", self->document_name);
+  add_nullable_string (builder, "content_type", self->document_type);
+  json_builder_set_member_name (builder, "size");
+  json_builder_add_int_value (builder, self->document_size);
+  json_builder_end_object (builder);
+  add_time (builder, "created", self->created);
+  add_nullable_string (builder, "decided_by", self->decided_by);
+  add_time (builder, "decided", self->decided);
+  add_nullable_string (builder, "reason", self->reason);
+  json_builder_set_member_name (builder, "organisation_id");
+  if (self->organisation_id > 0)
+    json_builder_add_int_value (builder, self->organisation_id);
+  else
+    json_builder_add_null_value (builder);
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+KvotaApplication *
+kvota_application_from_json (JsonNode  *node,
+                             GError   **error)
+{
+  g_autoptr(KvotaApplication) self = g_new0 (KvotaApplication, 1);
+  JsonObject *object;
+  JsonObject *representative;
+  JsonObject *document;
+  JsonNode *organisation_id;
+
+  if ((object = object_of (node, error)) == NULL ||
+      !get_int (object, "id", &self->id, error) ||
+      !get_string (object, "name_kk", TRUE, &self->name_kk, error) ||
+      !get_string (object, "name_ru", TRUE, &self->name_ru, error) ||
+      !get_string (object, "bin", TRUE, &self->bin, error) ||
+      !get_string (object, "address", TRUE, &self->address, error) ||
+      !get_string (object, "phone", TRUE, &self->phone, error) ||
+      !get_string (object, "email", TRUE, &self->email, error) ||
+      !get_string (object, "username", TRUE, &self->username, error) ||
+      !get_time (object, "created", FALSE, &self->created, error) ||
+      !get_string (object, "decided_by", TRUE, &self->decided_by, error) ||
+      !get_time (object, "decided", TRUE, &self->decided, error) ||
+      !get_string (object, "reason", TRUE, &self->reason, error) ||
+      (representative = object_of (json_object_get_member (object, "representative"), error)) == NULL ||
+      !get_string (representative, "full_name", TRUE, &self->representative_name, error) ||
+      !get_string (representative, "position", TRUE, &self->representative_position, error) ||
+      (document = object_of (json_object_get_member (object, "document"), error)) == NULL ||
+      !get_string (document, "sha256", TRUE, &self->document_sha256, error) ||
+      !get_string (document, "name", TRUE, &self->document_name, error) ||
+      !get_string (document, "content_type", TRUE, &self->document_type, error) ||
+      !get_int (document, "size", &self->document_size, error))
+    return NULL;
+
+  organisation_id = json_object_get_member (object, "organisation_id");
+  if (organisation_id != NULL && !JSON_NODE_HOLDS_NULL (organisation_id) &&
+      !get_int (object, "organisation_id", &self->organisation_id, error))
+    return NULL;
+
+  GET_ENUM (object, "state", kvota_application_state, &self->state, error);
+  GET_ENUM (object, "holder_type", kvota_holder_type, &self->holder_type, error);
+
+  return g_steal_pointer (&self);
+}

@@ -78,6 +78,55 @@ typedef struct
   GArray                *serials;         /* of KvotaSerialRange */
 } KvotaTransaction;
 
+typedef struct
+{
+  gint64           id;
+  char            *code;            /* only in the reply that creates it */
+  char            *hint;            /* its last four characters */
+  char            *bin;             /* the BIN it is bound to, or NULL */
+  gboolean         has_holder_type;
+  KvotaHolderType  holder_type;     /* the holder type it is bound to */
+  KvotaKeyState    state;
+  char            *created_by;
+  GDateTime       *created;
+  GDateTime       *expires;
+} KvotaRegistrationKey;
+
+typedef struct
+{
+  gint64                 id;
+  KvotaApplicationState  state;
+  char                  *name_kk;
+  char                  *name_ru;
+  char                  *bin;
+  KvotaHolderType        holder_type;
+  char                  *address;
+  char                  *phone;
+  char                  *email;
+  char                  *representative_name;
+  char                  *representative_position;
+  char                  *username;
+  char                  *document_sha256;
+  char                  *document_name;
+  char                  *document_type;
+  gint64                 document_size;
+  GDateTime             *created;
+  char                  *decided_by;
+  GDateTime             *decided;
+  char                  *reason;
+  gint64                 organisation_id;  /* once confirmed */
+} KvotaApplication;
+
+void                kvota_registration_key_free  (KvotaRegistrationKey *self);
+JsonNode           *kvota_registration_key_to_json (const KvotaRegistrationKey *self);
+KvotaRegistrationKey *kvota_registration_key_from_json (JsonNode     *node,
+                                                  GError            **error);
+
+void                kvota_application_free       (KvotaApplication   *self);
+JsonNode           *kvota_application_to_json    (const KvotaApplication *self);
+KvotaApplication   *kvota_application_from_json  (JsonNode           *node,
+                                                  GError            **error);
+
 void                kvota_organisation_free      (KvotaOrganisation *self);
 KvotaOrganisation  *kvota_organisation_copy      (const KvotaOrganisation *self);
 JsonNode           *kvota_organisation_to_json   (const KvotaOrganisation *self);
@@ -109,6 +158,8 @@ char               *kvota_timestamp_format       (GDateTime          *time);
 GDateTime          *kvota_timestamp_parse        (const char         *text);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KvotaOrganisation, kvota_organisation_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KvotaRegistrationKey, kvota_registration_key_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KvotaApplication, kvota_application_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KvotaUser, kvota_user_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KvotaSession, kvota_session_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KvotaTransaction, kvota_transaction_free)

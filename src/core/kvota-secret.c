@@ -179,3 +179,38 @@ kvota_readable_code_new (guint n_groups)
 
   return g_string_free (code, FALSE);
 }
+
+/**
+ * kvota_readable_code_hash:
+ * @code: a code from kvota_readable_code_new() as a person typed it
+ *
+ * Case, dashes and spaces do not matter; look-alike characters are read
+ * as the character they can only be (O as 0 is not in the alphabet, so
+ * it is refused rather than guessed).
+ *
+ * Returns: (transfer full) (nullable): the SHA-256 of the code's
+ *   characters in hexadecimal, or %NULL if @code cannot be a code
+ */
+char *
+kvota_readable_code_hash (const char *code)
+{
+  g_autoptr(GString) normalized = g_string_new (NULL);
+
+  g_return_val_if_fail (code != NULL, NULL);
+
+  for (const char *p = code; *p; p++)
+    {
+      char c = g_ascii_toupper (*p);
+
+      if (c == '-' || c == ' ')
+        continue;
+      if (strchr (readable_alphabet, c) == NULL)
+        return NULL;
+      g_string_append_c (normalized, c);
+    }
+
+  if (normalized->len < 16 || normalized->len > 64)
+    return NULL;
+
+  return g_compute_checksum_for_string (G_CHECKSUM_SHA256, normalized->str, normalized->len);
+}

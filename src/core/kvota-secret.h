@@ -21,5 +21,6 @@ gboolean  kvota_password_check_strength  (const char  *password,
 char     *kvota_token_new                (void);
 char     *kvota_token_hash               (const char  *token);
 char     *kvota_readable_code_new        (guint        n_groups);
+char     *kvota_readable_code_hash       (const char  *code);
 
 G_END_DECLS

@@ -61,6 +61,19 @@ KvotaOrganisation *_kvota_store_insert_organisation (KvotaStore      *self,
                                                      const char      *bin,
                                                      KvotaHolderType  holder_type,
                                                      GError         **error);
+KvotaUser    *_kvota_store_insert_user   (KvotaStore    *self,
+                                          const char    *actor,
+                                          gint64         organisation_id,
+                                          const char    *username,
+                                          const char    *password_hash,
+                                          const char    *full_name,
+                                          KvotaRole      role,
+                                          GError       **error);
+gboolean      _kvota_store_check_username (const char   *username,
+                                          GError       **error);
+gboolean      _kvota_store_check_name    (const char    *text,
+                                          const char    *field,
+                                          GError       **error);
 gint64        _kvota_store_account_id    (KvotaStore    *self,
                                           const char    *number,
                                           GError       **error);

@@ -39,8 +39,8 @@ read_organisation (sqlite3_stmt *statement,
   return organisation;
 }
 
-static gboolean
-check_name (const char  *text,
+gboolean
+_kvota_store_check_name (const char  *text,
             const char  *field,
             GError     **error)
 {
@@ -71,7 +71,7 @@ _kvota_store_insert_organisation (KvotaStore       *self,
   g_autofree char *object = NULL;
   gint64 id;
 
-  if (!check_name (name, "name", error))
+  if (!_kvota_store_check_name (name, "name", error))
     return NULL;
 
   if (holder_type == KVOTA_HOLDER_TYPE_REGISTRY || holder_type == KVOTA_HOLDER_TYPE_MINISTRY)
@@ -290,8 +290,8 @@ kvota_store_find_organisation_by_type (KvotaStore      *self,
   return sqlite3_column_int64 (statement, 0);
 }
 
-static gboolean
-check_username (const char  *username,
+gboolean
+_kvota_store_check_username (const char  *username,
                 GError     **error)
 {
   gsize length;
@@ -358,6 +358,85 @@ kvota_store_get_user (KvotaStore  *self,
   return user;
 }
 
+KvotaUser *
+_kvota_store_insert_user (KvotaStore  *self,
+                          const char  *actor,
+                          gint64       organisation_id,
+                          const char  *username,
+                          const char  *password_hash,
+                          const char  *full_name,
+                          KvotaRole    role,
+                          GError     **error)
+{
+  g_autoptr(KvotaOrganisation) organisation = NULL;
+  g_autoptr(KvotaUser) user = NULL;
+  g_autoptr(JsonNode) after = NULL;
+  g_autofree char *now = _kvota_store_now ();
+  g_autofree char *object = NULL;
+  gint64 id;
+
+  if (!_kvota_store_check_username (username, error) || !_kvota_store_check_name (full_name, "full_name", error))
+    return NULL;
+
+  if ((organisation = kvota_store_get_organisation (self, organisation_id, error)) == NULL)
+    {
+      if (error != NULL && *error != NULL)
+        kvota_error_set_field (*error, "organisation_id");
+      return NULL;
+    }
+
+  if (!kvota_role_allowed_for_holder_type (role, organisation->holder_type))
+    {
+      kvota_set_error (error, KVOTA_ERROR_INVALID_VALUE, "role");
+      return NULL;
+    }
+
+  {
+    /* Pending applications hold on to the username they asked for. */
+    g_autoptr(sqlite3_stmt) statement =
+      _kvota_store_prepare (self, "SELECT 1 FROM users WHERE username = ?1 UNION ALL "
+                                  "SELECT 1 FROM applications WHERE username = ?1 AND state = 'pending'",
+                            error);
+
+    if (statement == NULL)
+      return NULL;
+    sqlite3_bind_text (statement, 1, username, -1, SQLITE_STATIC);
+    if (sqlite3_step (statement) == SQLITE_ROW)
+      {
+        kvota_set_error (error, KVOTA_ERROR_DUPLICATE_USERNAME, "username");
+        return NULL;
+      }
+  }
+
+  {
+    g_autoptr(sqlite3_stmt) statement =
+      _kvota_store_prepare (self, "INSERT INTO users (username, password_hash, full_name, role, "
+                                  "organisation_id, created) VALUES (?, ?, ?, ?, ?, ?)", error);
+
+    if (statement == NULL)
+      return NULL;
+    sqlite3_bind_text (statement, 1, username, -1, SQLITE_STATIC);
+    sqlite3_bind_text (statement, 2, password_hash, -1, SQLITE_STATIC);
+    sqlite3_bind_text (statement, 3, full_name, -1, SQLITE_STATIC);
+    sqlite3_bind_text (statement, 4, kvota_role_to_string (role), -1, SQLITE_STATIC);
+    sqlite3_bind_int64 (statement, 5, organisation_id);
+    sqlite3_bind_text (statement, 6, now, -1, SQLITE_STATIC);
+    if (!_kvota_store_step_done (self, statement, error))
+      return NULL;
+    id = sqlite3_last_insert_rowid (self->db);
+  }
+
+  if ((user = kvota_store_get_user (self, id, error)) == NULL)
+    return NULL;
+
+  object = g_strdup_printf ("user/%" G_GINT64_FORMAT, id);
+  after = kvota_user_to_json (user);
+  if (!_kvota_store_audit (self, actor, "user.create", object, NULL, after, error))
+    return NULL;
+
+  return g_steal_pointer (&user);
+}
+
 /**
  * kvota_store_create_user:
  * @self: a #KvotaStore
@@ -381,82 +460,25 @@ kvota_store_create_user (KvotaStore  *self,
                          KvotaRole    role,
                          GError     **error)
 {
-  g_autoptr(KvotaOrganisation) organisation = NULL;
-  g_autoptr(KvotaUser) user = NULL;
-  g_autoptr(JsonNode) after = NULL;
-  g_autofree char *now = _kvota_store_now ();
-  g_autofree char *object = NULL;
-  gint64 id;
+  KvotaUser *user;
 
   g_return_val_if_fail (KVOTA_IS_STORE (self), NULL);
   g_return_val_if_fail (actor != NULL, NULL);
   g_return_val_if_fail (password_hash != NULL, NULL);
 
-  if (!check_username (username, error) || !check_name (full_name, "full_name", error))
-    return NULL;
-
   if (!_kvota_store_begin (self, error))
     return NULL;
 
-  if ((organisation = kvota_store_get_organisation (self, organisation_id, error)) == NULL)
+  user = _kvota_store_insert_user (self, actor, organisation_id, username, password_hash,
+                                   full_name, role, error);
+  if (user == NULL || !_kvota_store_commit (self, error))
     {
-      if (error != NULL && *error != NULL)
-        kvota_error_set_field (*error, "organisation_id");
-      goto failed;
+      g_clear_pointer (&user, kvota_user_free);
+      _kvota_store_rollback (self);
+      return NULL;
     }
 
-  if (!kvota_role_allowed_for_holder_type (role, organisation->holder_type))
-    {
-      kvota_set_error (error, KVOTA_ERROR_INVALID_VALUE, "role");
-      goto failed;
-    }
-
-  {
-    g_autoptr(sqlite3_stmt) statement =
-      _kvota_store_prepare (self, "SELECT 1 FROM users WHERE username = ?", error);
-
-    if (statement == NULL)
-      goto failed;
-    sqlite3_bind_text (statement, 1, username, -1, SQLITE_STATIC);
-    if (sqlite3_step (statement) == SQLITE_ROW)
-      {
-        kvota_set_error (error, KVOTA_ERROR_DUPLICATE_USERNAME, "username");
-        goto failed;
-      }
-  }
-
-  {
-    g_autoptr(sqlite3_stmt) statement =
-      _kvota_store_prepare (self, "INSERT INTO users (username, password_hash, full_name, role, "
-                                  "organisation_id, created) VALUES (?, ?, ?, ?, ?, ?)", error);
-
-    if (statement == NULL)
-      goto failed;
-    sqlite3_bind_text (statement, 1, username, -1, SQLITE_STATIC);
-    sqlite3_bind_text (statement, 2, password_hash, -1, SQLITE_STATIC);
-    sqlite3_bind_text (statement, 3, full_name, -1, SQLITE_STATIC);
-    sqlite3_bind_text (statement, 4, kvota_role_to_string (role), -1, SQLITE_STATIC);
-    sqlite3_bind_int64 (statement, 5, organisation_id);
-    sqlite3_bind_text (statement, 6, now, -1, SQLITE_STATIC);
-    if (!_kvota_store_step_done (self, statement, error))
-      goto failed;
-    id = sqlite3_last_insert_rowid (self->db);
-  }
-
-  if ((user = kvota_store_get_user (self, id, error)) == NULL)
-    goto failed;
-
-  object = g_strdup_printf ("user/%" G_GINT64_FORMAT, id);
-  after = kvota_user_to_json (user);
-  if (!_kvota_store_audit (self, actor, "user.create", object, NULL, after, error) ||
-      !_kvota_store_commit (self, error))
-    goto failed;
-
-  return g_steal_pointer (&user);
-
-failed:
-  _kvota_store_rollback (self);
-  return NULL;
+  return user;
 }
 
 /**
@@ -585,26 +607,36 @@ failed:
   return FALSE;
 }
 
+void
+kvota_credentials_free (KvotaCredentials *credentials)
+{
+  if (credentials == NULL)
+    return;
+
+  g_free (credentials->password_hash);
+  g_free (credentials->totp_secret);
+  g_free (credentials);
+}
+
 /**
- * kvota_store_get_password_hash:
+ * kvota_store_get_credentials:
  * @self: a #KvotaStore
- * @username: a login name
- * @user_id: (out): the user's id
+ * @username: a login name, in any case
  *
- * Returns: (transfer full) (nullable): the user's password hash, or %NULL
- *   if there is no such user
+ * Returns: (transfer full) (nullable): what a login as @username is
+ *   checked against, or %NULL if there is no such user
  */
-char *
-kvota_store_get_password_hash (KvotaStore *self,
-                               const char *username,
-                               gint64     *user_id)
+KvotaCredentials *
+kvota_store_get_credentials (KvotaStore *self,
+                             const char *username)
 {
   g_autoptr(sqlite3_stmt) statement = NULL;
+  KvotaCredentials *credentials;
 
   g_return_val_if_fail (KVOTA_IS_STORE (self), NULL);
-  g_return_val_if_fail (user_id != NULL, NULL);
 
-  statement = _kvota_store_prepare (self, "SELECT id, password_hash FROM users WHERE username = ?", NULL);
+  statement = _kvota_store_prepare (self, "SELECT id, password_hash, reset_hash IS NOT NULL, role, "
+                                          "totp_secret, totp_counter FROM users WHERE username = ?", NULL);
   if (statement == NULL)
     return NULL;
 
@@ -612,8 +644,15 @@ kvota_store_get_password_hash (KvotaStore *self,
   if (sqlite3_step (statement) != SQLITE_ROW)
     return NULL;
 
-  *user_id = sqlite3_column_int64 (statement, 0);
-  return g_strdup ((const char *) sqlite3_column_text (statement, 1));
+  credentials = g_new0 (KvotaCredentials, 1);
+  credentials->user_id = sqlite3_column_int64 (statement, 0);
+  credentials->password_hash = g_strdup ((const char *) sqlite3_column_text (statement, 1));
+  credentials->reset_pending = sqlite3_column_int (statement, 2) != 0;
+  kvota_role_from_string ((const char *) sqlite3_column_text (statement, 3), &credentials->role);
+  credentials->totp_secret = g_strdup ((const char *) sqlite3_column_text (statement, 4));
+  credentials->totp_counter = sqlite3_column_int64 (statement, 5);
+
+  return credentials;
 }
 
 /**
@@ -622,6 +661,7 @@ kvota_store_get_password_hash (KvotaStore *self,
  * @user_id: the user who logged in
  * @token_hash: the hash of the session's bearer token
  * @expires: when the session ends
+ * @enrolment_only: whether the session may only set up two-factor login
  * @error: return location for a #GError, or %NULL
  *
  * Returns: %TRUE on success
@@ -631,6 +671,7 @@ kvota_store_create_session (KvotaStore  *self,
                             gint64       user_id,
                             const char  *token_hash,
                             GDateTime   *expires,
+                            gboolean     enrolment_only,
                             GError     **error)
 {
   g_autoptr(sqlite3_stmt) statement = NULL;
@@ -653,8 +694,8 @@ kvota_store_create_session (KvotaStore  *self,
       return FALSE;
   }
 
-  statement = _kvota_store_prepare (self, "INSERT INTO sessions (token_hash, user_id, created, expires) "
-                                          "VALUES (?, ?, ?, ?)", error);
+  statement = _kvota_store_prepare (self, "INSERT INTO sessions (token_hash, user_id, created, expires, scope) "
+                                          "VALUES (?, ?, ?, ?, ?)", error);
   if (statement == NULL)
     return FALSE;
 
@@ -662,6 +703,7 @@ kvota_store_create_session (KvotaStore  *self,
   sqlite3_bind_int64 (statement, 2, user_id);
   sqlite3_bind_text (statement, 3, now, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (statement, 4, g_date_time_to_unix (expires));
+  sqlite3_bind_text (statement, 5, enrolment_only ? "enrolment" : "full", -1, SQLITE_STATIC);
 
   return _kvota_store_step_done (self, statement, error);
 }
@@ -691,7 +733,7 @@ kvota_store_lookup_session (KvotaStore  *self,
 
   statement = _kvota_store_prepare (self,
                                     "SELECT u.id, u.username, u.role, u.state, o.id, o.holder_type, "
-                                    "o.state, a.number, s.expires, s.revoked FROM sessions s "
+                                    "o.state, a.number, s.expires, s.revoked, s.scope FROM sessions s "
                                     "JOIN users u ON u.id = s.user_id "
                                     "JOIN organisations o ON o.id = u.organisation_id "
                                     "LEFT JOIN accounts a ON a.organisation_id = o.id "
@@ -716,6 +758,7 @@ kvota_store_lookup_session (KvotaStore  *self,
   kvota_user_state_from_string ((const char *) sqlite3_column_text (statement, 6), &principal->organisation_state);
   principal->account = g_strdup ((const char *) sqlite3_column_text (statement, 7));
   principal->expires = g_date_time_new_from_unix_utc (sqlite3_column_int64 (statement, 8));
+  principal->enrolment_only = g_strcmp0 ((const char *) sqlite3_column_text (statement, 10), "full") != 0;
 
   if (g_date_time_compare (principal->expires, now) <= 0)
     {

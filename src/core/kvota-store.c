@@ -138,7 +138,72 @@ static const char * const migrations[] = {
   "  BEGIN SELECT RAISE (ABORT, 'the audit journal is append-only'); END;"
   "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
   "  BEGIN SELECT RAISE (ABORT, 'the audit journal is append-only'); END;",
+
+  /* 2: registration, access management, two-factor login */
+  "ALTER TABLE organisations ADD COLUMN name_kk TEXT;"
+  "ALTER TABLE organisations ADD COLUMN name_ru TEXT;"
+  "ALTER TABLE organisations ADD COLUMN address TEXT;"
+  "ALTER TABLE organisations ADD COLUMN phone TEXT;"
+  "ALTER TABLE organisations ADD COLUMN email TEXT;"
+  "ALTER TABLE organisations ADD COLUMN state_reason TEXT;"
+
+  "ALTER TABLE users ADD COLUMN reset_hash TEXT;"
+  "ALTER TABLE users ADD COLUMN reset_expires INTEGER;"
+  "ALTER TABLE users ADD COLUMN totp_secret TEXT;"
+  "ALTER TABLE users ADD COLUMN totp_pending TEXT;"
+  "ALTER TABLE users ADD COLUMN totp_counter INTEGER NOT NULL DEFAULT -1;"
+
+  "ALTER TABLE sessions ADD COLUMN scope TEXT NOT NULL DEFAULT 'full';"
+
+  "CREATE TABLE registration_keys ("
+  "  id INTEGER PRIMARY KEY,"
+  "  code_hash TEXT NOT NULL UNIQUE,"
+  "  hint TEXT NOT NULL,"
+  "  bin TEXT,"
+  "  holder_type TEXT,"
+  "  state TEXT NOT NULL DEFAULT 'unused',"
+  "  created_by TEXT NOT NULL,"
+  "  created TEXT NOT NULL,"
+  "  expires INTEGER NOT NULL"
+  ") STRICT;"
+
+  "CREATE TABLE documents ("
+  "  sha256 TEXT PRIMARY KEY,"
+  "  content_type TEXT NOT NULL,"
+  "  size INTEGER NOT NULL,"
+  "  data BLOB NOT NULL,"
+  "  created TEXT NOT NULL"
+  ") STRICT;"
+
+  "CREATE TABLE applications ("
+  "  id INTEGER PRIMARY KEY,"
+  "  state TEXT NOT NULL DEFAULT 'pending',"
+  "  key_id INTEGER NOT NULL REFERENCES registration_keys (id),"
+  "  name_kk TEXT,"
+  "  name_ru TEXT,"
+  "  bin TEXT NOT NULL,"
+  "  holder_type TEXT NOT NULL,"
+  "  address TEXT NOT NULL,"
+  "  phone TEXT NOT NULL,"
+  "  email TEXT NOT NULL,"
+  "  representative_name TEXT NOT NULL,"
+  "  representative_position TEXT NOT NULL,"
+  "  username TEXT NOT NULL COLLATE NOCASE,"
+  "  password_hash TEXT NOT NULL,"
+  "  document_sha256 TEXT NOT NULL REFERENCES documents (sha256),"
+  "  document_name TEXT NOT NULL,"
+  "  created TEXT NOT NULL,"
+  "  decided_by TEXT,"
+  "  decided TEXT,"
+  "  reason TEXT,"
+  "  organisation_id INTEGER REFERENCES organisations (id)"
+  ") STRICT;"
+  "CREATE INDEX applications_state ON applications (state, id);"
+  "CREATE INDEX applications_username ON applications (username);"
+  "CREATE INDEX applications_bin ON applications (bin);",
 };
+
+G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == KVOTA_STORE_SCHEMA_VERSION);
 
 static void
 kvota_store_finalize (GObject *object)
@@ -307,14 +372,16 @@ create_builtin_organisations (KvotaStore  *self,
   return TRUE;
 }
 
+/* Runs before anything is written: a file that is not a Kvota registry
+ * (nor an empty one to make into a registry) is left exactly as it was,
+ * down to its journal mode. */
 static gboolean
-migrate (KvotaStore  *self,
-         gboolean     create,
-         GError     **error)
+check_identity (KvotaStore  *self,
+                gboolean     create,
+                GError     **error)
 {
   gint64 version = query_int (self, "PRAGMA user_version");
   gint64 application_id = query_int (self, "PRAGMA application_id");
-  gboolean fresh = version == 0;
 
   if (version < 0 || (version > 0 && application_id != KVOTA_APPLICATION_ID))
     {
@@ -328,11 +395,21 @@ migrate (KvotaStore  *self,
       return FALSE;
     }
 
-  if (fresh && (!create || query_int (self, "SELECT count(*) FROM sqlite_schema") != 0))
+  if (version == 0 && (!create || query_int (self, "SELECT count(*) FROM sqlite_schema") != 0))
     {
       kvota_set_error (error, KVOTA_ERROR_NOT_A_REGISTRY, NULL);
       return FALSE;
     }
+
+  return TRUE;
+}
+
+static gboolean
+migrate (KvotaStore  *self,
+         GError     **error)
+{
+  gint64 version = query_int (self, "PRAGMA user_version");
+  gboolean fresh = version == 0;
 
   if (version == G_N_ELEMENTS (migrations))
     return TRUE;
@@ -433,6 +510,9 @@ kvota_store_open (const char  *path,
       return NULL;
     }
 
+  if (!check_identity (self, create, error))
+    return NULL;
+
   /* WAL lets readers (backups, reports) run beside the writer;
    * synchronous=FULL makes every commit durable in WAL mode too. */
   if (!exec (self, "PRAGMA journal_mode = WAL", error) ||
@@ -441,7 +521,7 @@ kvota_store_open (const char  *path,
       !exec (self, "PRAGMA trusted_schema = OFF", error))
     return NULL;
 
-  if (!migrate (self, create, error))
+  if (!migrate (self, error))
     return NULL;
 
   return g_steal_pointer (&self);

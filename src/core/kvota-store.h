@@ -16,7 +16,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (KvotaStore, kvota_store, KVOTA, STORE, GObject)
 
 /* The schema version this build writes; older databases are migrated. */
-#define KVOTA_STORE_SCHEMA_VERSION 1
+#define KVOTA_STORE_SCHEMA_VERSION 2
 
 /**
  * KvotaPrincipal:
@@ -35,7 +35,35 @@ typedef struct
   KvotaUserState  organisation_state;
   char           *account;          /* holding account number, or NULL */
   GDateTime      *expires;
+  gboolean        enrolment_only;   /* may only set up two-factor login */
 } KvotaPrincipal;
+
+/**
+ * KvotaCredentials:
+ *
+ * What a login is checked against.
+ */
+typedef struct
+{
+  gint64     user_id;
+  char      *password_hash;
+  gboolean   reset_pending;
+  KvotaRole  role;
+  char      *totp_secret;        /* NULL without two-factor login */
+  gint64     totp_counter;       /* the time step of the last code used */
+} KvotaCredentials;
+
+/**
+ * KvotaTwoFactor:
+ *
+ * A user's two-factor state.
+ */
+typedef struct
+{
+  char   *secret;               /* enrolled, or NULL */
+  char   *pending;              /* being enrolled, or NULL */
+  gint64  counter;
+} KvotaTwoFactor;
 
 /**
  * KvotaLedgerTotal:
@@ -72,6 +100,8 @@ typedef struct
 } KvotaAuditEntry;
 
 void                kvota_principal_free          (KvotaPrincipal   *principal);
+void                kvota_credentials_free        (KvotaCredentials *credentials);
+void                kvota_two_factor_free         (KvotaTwoFactor   *two_factor);
 void                kvota_audit_entry_free        (KvotaAuditEntry  *entry);
 
 KvotaStore         *kvota_store_open              (const char       *path,
@@ -121,15 +151,109 @@ gboolean            kvota_store_set_user_state    (KvotaStore       *self,
                                                    const char       *reason,
                                                    GError          **error);
 gint64              kvota_store_count_active_administrators (KvotaStore *self);
+GPtrArray          *kvota_store_list_users        (KvotaStore       *self,
+                                                   gint64            organisation_id,
+                                                   GError          **error);
+gboolean            kvota_store_set_organisation_state (KvotaStore  *self,
+                                                   const char       *actor,
+                                                   gint64            organisation_id,
+                                                   KvotaUserState    state,
+                                                   const char       *reason,
+                                                   GError          **error);
+gboolean            kvota_store_set_password      (KvotaStore       *self,
+                                                   const char       *actor,
+                                                   gint64            user_id,
+                                                   const char       *password_hash,
+                                                   GError          **error);
+gboolean            kvota_store_start_password_reset (KvotaStore    *self,
+                                                   const char       *actor,
+                                                   gint64            user_id,
+                                                   const char       *reset_hash,
+                                                   GDateTime        *expires,
+                                                   GError          **error);
+gboolean            kvota_store_finish_password_reset (KvotaStore   *self,
+                                                   const char       *username,
+                                                   const char       *reset_hash,
+                                                   GDateTime        *now,
+                                                   const char       *password_hash,
+                                                   GError          **error);
+
+/* Two-factor login */
+KvotaTwoFactor     *kvota_store_get_two_factor    (KvotaStore       *self,
+                                                   gint64            user_id,
+                                                   GError          **error);
+gboolean            kvota_store_set_two_factor_pending (KvotaStore  *self,
+                                                   gint64            user_id,
+                                                   const char       *secret,
+                                                   GError          **error);
+gboolean            kvota_store_enable_two_factor (KvotaStore       *self,
+                                                   const char       *actor,
+                                                   gint64            user_id,
+                                                   gint64            counter,
+                                                   GError          **error);
+gboolean            kvota_store_disable_two_factor (KvotaStore      *self,
+                                                   const char       *actor,
+                                                   gint64            user_id,
+                                                   GError          **error);
+gboolean            kvota_store_use_two_factor_code (KvotaStore     *self,
+                                                   gint64            user_id,
+                                                   gint64            counter,
+                                                   GError          **error);
+gboolean            kvota_store_widen_session     (KvotaStore       *self,
+                                                   const char       *token_hash,
+                                                   GError          **error);
+
+/* Registration */
+KvotaRegistrationKey *kvota_store_create_registration_key (KvotaStore *self,
+                                                   const char       *actor,
+                                                   const char       *code,
+                                                   const char       *bin,
+                                                   gboolean          has_holder_type,
+                                                   KvotaHolderType   holder_type,
+                                                   GDateTime        *expires,
+                                                   GError          **error);
+GPtrArray          *kvota_store_list_registration_keys (KvotaStore  *self,
+                                                   GDateTime        *now,
+                                                   GError          **error);
+KvotaRegistrationKey *kvota_store_revoke_registration_key (KvotaStore *self,
+                                                   const char       *actor,
+                                                   gint64            id,
+                                                   GDateTime        *now,
+                                                   GError          **error);
+KvotaApplication   *kvota_store_submit_application (KvotaStore      *self,
+                                                   const char       *code,
+                                                   GDateTime        *now,
+                                                   const KvotaApplication *application,
+                                                   const char       *password_hash,
+                                                   GBytes           *document,
+                                                   GError          **error);
+KvotaApplication   *kvota_store_get_application   (KvotaStore       *self,
+                                                   gint64            id,
+                                                   GError          **error);
+GPtrArray          *kvota_store_list_applications (KvotaStore       *self,
+                                                   GError          **error);
+KvotaApplication   *kvota_store_decide_application (KvotaStore      *self,
+                                                   const char       *actor,
+                                                   gint64            id,
+                                                   gboolean          confirm,
+                                                   const char       *reason,
+                                                   GError          **error);
+KvotaApplication   *kvota_store_find_application_by_username (KvotaStore *self,
+                                                   const char       *username,
+                                                   char            **password_hash);
+GBytes             *kvota_store_get_document      (KvotaStore       *self,
+                                                   const char       *sha256,
+                                                   char            **content_type,
+                                                   GError          **error);
 
 /* Sessions */
-char               *kvota_store_get_password_hash (KvotaStore       *self,
-                                                   const char       *username,
-                                                   gint64           *user_id);
+KvotaCredentials   *kvota_store_get_credentials   (KvotaStore       *self,
+                                                   const char       *username);
 gboolean            kvota_store_create_session    (KvotaStore       *self,
                                                    gint64            user_id,
                                                    const char       *token_hash,
                                                    GDateTime        *expires,
+                                                   gboolean          enrolment_only,
                                                    GError          **error);
 KvotaPrincipal     *kvota_store_lookup_session    (KvotaStore       *self,
                                                    const char       *token_hash,
@@ -199,6 +323,8 @@ GPtrArray          *kvota_store_list_audit        (KvotaStore       *self,
                                                    GError          **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KvotaPrincipal, kvota_principal_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KvotaCredentials, kvota_credentials_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KvotaTwoFactor, kvota_two_factor_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KvotaAuditEntry, kvota_audit_entry_free)
 
 G_END_DECLS

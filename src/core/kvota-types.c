@@ -50,6 +50,12 @@ static const char * const transaction_states[] = {
 static const char * const block_states[] = {
   "available", "reserved", "pending", "surrendered", "cancelled",
 };
+static const char * const key_states[] = {
+  "unused", "used", "expired", "revoked",
+};
+static const char * const application_states[] = {
+  "pending", "confirmed", "declined",
+};
 static const char * const user_states[] = {
   "active", "blocked",
 };
@@ -64,6 +70,8 @@ G_STATIC_ASSERT (G_N_ELEMENTS (transaction_kinds) == KVOTA_N_TRANSACTION_KINDS);
 G_STATIC_ASSERT (G_N_ELEMENTS (transaction_states) == KVOTA_N_TRANSACTION_STATES);
 G_STATIC_ASSERT (G_N_ELEMENTS (block_states) == KVOTA_N_BLOCK_STATES);
 G_STATIC_ASSERT (G_N_ELEMENTS (user_states) == KVOTA_N_USER_STATES);
+G_STATIC_ASSERT (G_N_ELEMENTS (key_states) == KVOTA_N_KEY_STATES);
+G_STATIC_ASSERT (G_N_ELEMENTS (application_states) == KVOTA_N_APPLICATION_STATES);
 
 static const char *
 name_of (const char * const *names,
@@ -125,6 +133,24 @@ DEFINE_NAMES (kvota_transaction_kind, KvotaTransactionKind, transaction_kinds)
 DEFINE_NAMES (kvota_transaction_state, KvotaTransactionState, transaction_states)
 DEFINE_NAMES (kvota_block_state, KvotaBlockState, block_states)
 DEFINE_NAMES (kvota_user_state, KvotaUserState, user_states)
+DEFINE_NAMES (kvota_key_state, KvotaKeyState, key_states)
+DEFINE_NAMES (kvota_application_state, KvotaApplicationState, application_states)
+
+/**
+ * kvota_holder_type_is_company:
+ * @type: a #KvotaHolderType
+ *
+ * Returns: %TRUE for the holder types that register with a key: everyone
+ *   but the registry administration and the Ministry
+ */
+gboolean
+kvota_holder_type_is_company (KvotaHolderType type)
+{
+  return type == KVOTA_HOLDER_TYPE_NATURE_USER ||
+         type == KVOTA_HOLDER_TYPE_BROKER ||
+         type == KVOTA_HOLDER_TYPE_TRADER ||
+         type == KVOTA_HOLDER_TYPE_INDIVIDUAL;
+}
 
 /**
  * kvota_holder_type_holds_units:
@@ -201,9 +227,7 @@ kvota_role_allowed_for_holder_type (KvotaRole       role,
       return type == KVOTA_HOLDER_TYPE_MINISTRY;
     case KVOTA_ROLE_REPRESENTATIVE:
     case KVOTA_ROLE_ACCOUNTANT:
-      return type != KVOTA_HOLDER_TYPE_REGISTRY &&
-             type != KVOTA_HOLDER_TYPE_MINISTRY &&
-             type < KVOTA_N_HOLDER_TYPES;
+      return kvota_holder_type_is_company (type);
     case KVOTA_N_ROLES:
     default:
       return FALSE;

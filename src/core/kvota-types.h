@@ -80,6 +80,23 @@ typedef enum
 
 typedef enum
 {
+  KVOTA_KEY_STATE_UNUSED,
+  KVOTA_KEY_STATE_USED,
+  KVOTA_KEY_STATE_EXPIRED,
+  KVOTA_KEY_STATE_REVOKED,
+  KVOTA_N_KEY_STATES
+} KvotaKeyState;
+
+typedef enum
+{
+  KVOTA_APPLICATION_STATE_PENDING,
+  KVOTA_APPLICATION_STATE_CONFIRMED,
+  KVOTA_APPLICATION_STATE_DECLINED,
+  KVOTA_N_APPLICATION_STATES
+} KvotaApplicationState;
+
+typedef enum
+{
   KVOTA_USER_STATE_ACTIVE,
   KVOTA_USER_STATE_BLOCKED,
   KVOTA_N_USER_STATES
@@ -122,6 +139,15 @@ const char *kvota_user_state_to_string         (KvotaUserState         state);
 gboolean    kvota_user_state_from_string       (const char            *string,
                                                 KvotaUserState        *state);
 
+const char *kvota_key_state_to_string         (KvotaKeyState          state);
+gboolean    kvota_key_state_from_string       (const char            *string,
+                                                KvotaKeyState         *state);
+
+const char *kvota_application_state_to_string (KvotaApplicationState  state);
+gboolean    kvota_application_state_from_string (const char          *string,
+                                                KvotaApplicationState *state);
+
+gboolean    kvota_holder_type_is_company       (KvotaHolderType        type);
 gboolean    kvota_role_allowed_for_holder_type (KvotaRole              role,
                                                 KvotaHolderType        type);
 

@@ -7,6 +7,7 @@
 
 #include <libsoup/soup.h>
 
+#include "kvota-document.h"
 #include "kvota-json.h"
 #include "kvota-server.h"
 
@@ -51,6 +52,13 @@ typedef struct _KvotaRequest KvotaRequest;
 typedef void (*KvotaRouteHandler) (KvotaServer  *self,
                                    KvotaRequest *request);
 
+typedef enum
+{
+  ROUTE_DEFAULT = 0,
+  /* Open to a session that may only set up two-factor login. */
+  ROUTE_DURING_ENROLMENT = 1 << 0,
+} KvotaRouteFlags;
+
 typedef struct
 {
   const char        *method;
@@ -58,7 +66,11 @@ typedef struct
   guint32            access;      /* ACCESS_PUBLIC: no token needed */
   gsize              max_body;    /* 0: KVOTA_SERVER_MAX_JSON_BODY */
   KvotaRouteHandler  handler;
+  KvotaRouteFlags    flags;
 } KvotaRoute;
+
+/* A document travels base64-encoded inside JSON: 4/3 of its size. */
+#define KVOTA_SERVER_MAX_DOCUMENT_BODY (KVOTA_DOCUMENT_MAX_SIZE / 3 * 4 + 64 * 1024)
 
 struct _KvotaRequest
 {
@@ -92,6 +104,10 @@ void      _kvota_request_reply_json  (KvotaRequest  *request,
                                       JsonNode      *node);
 void      _kvota_request_reply_error (KvotaRequest  *request,
                                       const GError  *error);
+void      _kvota_request_reply_error_with (KvotaRequest *request,
+                                      const GError  *error,
+                                      const char    *member,
+                                      JsonNode      *value);
 void      _kvota_request_reply_code  (KvotaRequest  *request,
                                       KvotaError     code,
                                       const char    *field);
@@ -102,6 +118,8 @@ gboolean  _kvota_request_read_body   (KvotaRequest      *request,
                                       gpointer           target,
                                       gboolean           optional,
                                       GError           **error);
+gboolean  _kvota_request_expect_no_body (KvotaRequest *request,
+                                      GError       **error);
 gint64    _kvota_request_param_id    (KvotaRequest  *request,
                                       guint          index);
 gboolean  _kvota_request_query_int   (KvotaRequest  *request,
@@ -114,6 +132,39 @@ gboolean  _kvota_request_check_query (KvotaRequest  *request,
                                       const char * const *allowed,
                                       GError       **error);
 const char *_kvota_request_actor     (KvotaRequest  *request);
+JsonNode *_kvota_object_node         (const char    *member,
+                                      JsonNode      *value);
+gboolean  _kvota_request_read_reason (KvotaRequest  *request,
+                                      gboolean       required,
+                                      char         **reason,
+                                      GError       **error);
+gboolean  _kvota_server_two_factor_required (KvotaServer *self,
+                                      KvotaRole      role);
+
+/* Handlers in kvota-server-registration.c */
+void _kvota_create_registration_key_cb (KvotaServer *self, KvotaRequest *request);
+void _kvota_list_registration_keys_cb  (KvotaServer *self, KvotaRequest *request);
+void _kvota_revoke_registration_key_cb (KvotaServer *self, KvotaRequest *request);
+void _kvota_submit_application_cb      (KvotaServer *self, KvotaRequest *request);
+void _kvota_list_applications_cb       (KvotaServer *self, KvotaRequest *request);
+void _kvota_get_application_cb         (KvotaServer *self, KvotaRequest *request);
+void _kvota_confirm_application_cb     (KvotaServer *self, KvotaRequest *request);
+void _kvota_decline_application_cb     (KvotaServer *self, KvotaRequest *request);
+void _kvota_get_document_cb            (KvotaServer *self, KvotaRequest *request);
+
+/* Handlers in kvota-server-access.c */
+void _kvota_list_users_cb              (KvotaServer *self, KvotaRequest *request);
+void _kvota_create_user_cb             (KvotaServer *self, KvotaRequest *request);
+void _kvota_block_user_cb              (KvotaServer *self, KvotaRequest *request);
+void _kvota_restore_user_cb            (KvotaServer *self, KvotaRequest *request);
+void _kvota_block_organisation_cb      (KvotaServer *self, KvotaRequest *request);
+void _kvota_restore_organisation_cb    (KvotaServer *self, KvotaRequest *request);
+void _kvota_change_password_cb         (KvotaServer *self, KvotaRequest *request);
+void _kvota_reset_password_cb          (KvotaServer *self, KvotaRequest *request);
+void _kvota_finish_password_reset_cb   (KvotaServer *self, KvotaRequest *request);
+void _kvota_start_two_factor_cb        (KvotaServer *self, KvotaRequest *request);
+void _kvota_confirm_two_factor_cb      (KvotaServer *self, KvotaRequest *request);
+void _kvota_disable_two_factor_cb      (KvotaServer *self, KvotaRequest *request);
 gboolean  _kvota_principal_is_oversight (const KvotaPrincipal *principal);
 
 G_END_DECLS

@@ -13,22 +13,13 @@
 
 #include "kvota-error.h"
 #include "kvota-secret.h"
+#include "kvota-totp.h"
 #include "kvota-server-private.h"
 
 /* The handlers of every route, and the route table that says who may call
  * them. Authentication and the role check happen before a handler runs;
  * a handler checks only what depends on the object (is this the caller's
  * own account?). */
-
-static JsonNode *
-object_node (const char *member,
-             JsonNode   *value)
-{
-  JsonObject *object = json_object_new ();
-
-  json_object_set_member (object, member, value);
-  return json_node_init_object (json_node_alloc (), object);
-}
 
 /* GET /api/v1/health */
 
@@ -58,31 +49,34 @@ typedef struct
 {
   char *username;
   char *password;
+  char *otp;
 } LoginBody;
 
 static const KvotaField login_fields[] = {
   { "username", KVOTA_FIELD_STRING, TRUE, G_STRUCT_OFFSET (LoginBody, username), -1 },
   { "password", KVOTA_FIELD_STRING, TRUE, G_STRUCT_OFFSET (LoginBody, password), -1 },
+  { "otp", KVOTA_FIELD_STRING, FALSE, G_STRUCT_OFFSET (LoginBody, otp), -1 },
 };
 
 typedef struct
 {
-  KvotaServer  *server;
-  KvotaRequest *request;
-  char         *username;
-  char         *password;
-  char         *hash;
-  gint64        user_id;
+  KvotaServer      *server;
+  KvotaRequest     *request;
+  LoginBody         body;
+  KvotaCredentials *credentials;   /* a user's, or NULL */
+  KvotaApplication *application;   /* else an applicant's, or NULL */
+  char             *hash;          /* what the password is checked against */
 } Login;
 
 static void
 login_free (Login *login)
 {
   g_object_unref (login->server);
-  g_free (login->username);
-  if (login->password != NULL)
-    memset (login->password, 0, strlen (login->password));
-  g_free (login->password);
+  if (login->body.password != NULL)
+    memset (login->body.password, 0, strlen (login->body.password));
+  kvota_json_clear_strings (login_fields, G_N_ELEMENTS (login_fields), &login->body);
+  kvota_credentials_free (login->credentials);
+  kvota_application_free (login->application);
   g_free (login->hash);
   g_free (login);
 }
@@ -95,7 +89,52 @@ verify_password_thread (GTask        *task,
 {
   Login *login = task_data;
 
-  g_task_return_boolean (task, kvota_password_verify (login->hash, login->password));
+  g_task_return_boolean (task, kvota_password_verify (login->hash, login->body.password));
+}
+
+/* An applicant logging in learns how its application stands. */
+static void
+reply_application_state (KvotaRequest     *request,
+                         KvotaApplication *application)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = kvota_application_to_json (application);
+
+  kvota_set_error (&error,
+                   application->state == KVOTA_APPLICATION_STATE_DECLINED ?
+                   KVOTA_ERROR_APPLICATION_DECLINED : KVOTA_ERROR_APPLICATION_PENDING,
+                   NULL);
+  _kvota_request_reply_error_with (request, error, "application", node);
+}
+
+/* Checks the second factor of a user whose password matched. */
+static gboolean
+check_second_factor (KvotaServer       *self,
+                     Login             *login,
+                     gint64             now,
+                     GError           **error)
+{
+  KvotaCredentials *credentials = login->credentials;
+  gint64 counter;
+
+  if (credentials->totp_secret == NULL)
+    return TRUE;
+
+  if (login->body.otp == NULL)
+    {
+      kvota_set_error (error, KVOTA_ERROR_OTP_REQUIRED, "otp");
+      return FALSE;
+    }
+
+  if (!kvota_totp_validate (credentials->totp_secret, login->body.otp, now,
+                            credentials->totp_counter, &counter))
+    {
+      kvota_set_error (error, KVOTA_ERROR_BAD_OTP, "otp");
+      return FALSE;
+    }
+
+  /* Stored before the session exists: the same code never opens two. */
+  return kvota_store_use_two_factor_code (self->store, credentials->user_id, counter, error);
 }
 
 static void
@@ -113,17 +152,23 @@ login_verified_cb (GObject      *object,
   g_autofree char *token_hash = NULL;
   const char *peer = soup_server_message_get_remote_host (request->message);
   gboolean matches = g_task_propagate_boolean (G_TASK (result), NULL);
+  gboolean enrolment_only = FALSE;
 
-  kvota_store_record_login (self->store, login->username, matches && login->user_id > 0, peer, now);
-
-  if (!matches || login->user_id == 0)
+  if (matches && login->application != NULL)
     {
+      reply_application_state (request, login->application);
+      goto out;
+    }
+
+  if (!matches || login->credentials == NULL)
+    {
+      kvota_store_record_login (self->store, login->body.username, FALSE, peer, now);
       _kvota_request_reply_code (request, KVOTA_ERROR_BAD_CREDENTIALS, NULL);
       goto out;
     }
 
   session = g_new0 (KvotaSession, 1);
-  if ((session->user = kvota_store_get_user (self->store, login->user_id, &error)) == NULL)
+  if ((session->user = kvota_store_get_user (self->store, login->credentials->user_id, &error)) == NULL)
     {
       _kvota_request_reply_error (request, error);
       goto out;
@@ -136,17 +181,34 @@ login_verified_cb (GObject      *object,
       goto out;
     }
 
+  if (!check_second_factor (self, login, g_date_time_to_unix (now), &error))
+    {
+      /* A wrong code counts as a failed login; a missing one does not. */
+      if (!g_error_matches (error, KVOTA_ERROR, KVOTA_ERROR_OTP_REQUIRED))
+        kvota_store_record_login (self->store, login->body.username, FALSE, peer, now);
+      _kvota_request_reply_error (request, error);
+      goto out;
+    }
+
+  kvota_store_record_login (self->store, login->body.username, TRUE, peer, now);
+
+  enrolment_only = login->credentials->totp_secret == NULL &&
+                   _kvota_server_two_factor_required (self, login->credentials->role);
+
   session->token = kvota_token_new ();
   session->expires = g_date_time_add_seconds (now, self->session_lifetime);
   token_hash = kvota_token_hash (session->token);
 
-  if (!kvota_store_create_session (self->store, login->user_id, token_hash, session->expires, &error))
+  if (!kvota_store_create_session (self->store, login->credentials->user_id, token_hash,
+                                   session->expires, enrolment_only, &error))
     {
       _kvota_request_reply_error (request, error);
       goto out;
     }
 
   node = kvota_session_to_json (session);
+  json_object_set_boolean_member (json_node_get_object (node), "two_factor_enrolment_required",
+                                  enrolment_only);
   _kvota_request_reply_json (request, SOUP_STATUS_CREATED, node);
 
 out:
@@ -162,32 +224,40 @@ login_cb (KvotaServer  *self,
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(GDateTime) since = g_date_time_add_seconds (now, -KVOTA_LOGIN_WINDOW_SECONDS);
   g_autoptr(GTask) task = NULL;
-  LoginBody body = { NULL, };
-  Login *login;
+  Login *login = g_new0 (Login, 1);
 
-  if (!_kvota_request_read_body (request, login_fields, G_N_ELEMENTS (login_fields), &body, FALSE, &error))
-    {
-      kvota_json_clear_strings (login_fields, G_N_ELEMENTS (login_fields), &body);
-      _kvota_request_reply_error (request, error);
-      return;
-    }
-
-  if (kvota_store_count_login_failures (self->store, body.username, since) >= KVOTA_LOGIN_MAX_FAILURES)
-    {
-      kvota_json_clear_strings (login_fields, G_N_ELEMENTS (login_fields), &body);
-      _kvota_request_reply_code (request, KVOTA_ERROR_TOO_MANY_ATTEMPTS, NULL);
-      return;
-    }
-
-  login = g_new0 (Login, 1);
   login->server = g_object_ref (self);
   login->request = request;
-  login->username = g_steal_pointer (&body.username);
-  login->password = g_steal_pointer (&body.password);
-  login->hash = kvota_store_get_password_hash (self->store, login->username, &login->user_id);
-  if (login->hash == NULL)
+
+  if (!_kvota_request_read_body (request, login_fields, G_N_ELEMENTS (login_fields), &login->body,
+                                 FALSE, &error))
     {
-      login->user_id = 0;
+      _kvota_request_reply_error (request, error);
+      login_free (login);
+      return;
+    }
+
+  if (kvota_store_count_login_failures (self->store, login->body.username, since) >= KVOTA_LOGIN_MAX_FAILURES)
+    {
+      _kvota_request_reply_code (request, KVOTA_ERROR_TOO_MANY_ATTEMPTS, NULL);
+      login_free (login);
+      return;
+    }
+
+  if ((login->credentials = kvota_store_get_credentials (self->store, login->body.username)) != NULL)
+    {
+      if (login->credentials->reset_pending)
+        {
+          _kvota_request_reply_code (request, KVOTA_ERROR_PASSWORD_RESET_PENDING, NULL);
+          login_free (login);
+          return;
+        }
+      login->hash = g_strdup (login->credentials->password_hash);
+    }
+  else if ((login->application = kvota_store_find_application_by_username (self->store, login->body.username,
+                                                                           &login->hash)) == NULL)
+    {
+      /* Unknown usernames cost the same time as known ones. */
       login->hash = g_strdup (self->dummy_hash);
     }
 
@@ -222,6 +292,7 @@ me_cb (KvotaServer  *self,
        KvotaRequest *request)
 {
   g_autoptr(KvotaUser) user = NULL;
+  g_autoptr(KvotaTwoFactor) two_factor = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) node = NULL;
   g_autofree char *expires = NULL;
@@ -232,9 +303,18 @@ me_cb (KvotaServer  *self,
       return;
     }
 
-  node = object_node ("user", kvota_user_to_json (user));
+  if ((two_factor = kvota_store_get_two_factor (self->store, user->id, &error)) == NULL)
+    {
+      _kvota_request_reply_error (request, error);
+      return;
+    }
+
+  node = _kvota_object_node ("user", kvota_user_to_json (user));
   expires = kvota_timestamp_format (request->principal->expires);
   json_object_set_string_member (json_node_get_object (node), "expires", expires);
+  json_object_set_boolean_member (json_node_get_object (node), "two_factor", two_factor->secret != NULL);
+  json_object_set_boolean_member (json_node_get_object (node), "two_factor_required",
+                                  _kvota_server_two_factor_required (self, user->role));
   _kvota_request_reply_json (request, SOUP_STATUS_OK, node);
 }
 
@@ -260,7 +340,7 @@ list_organisations_cb (KvotaServer  *self,
   for (guint i = 0; i < organisations->len; i++)
     json_array_add_element (array, kvota_organisation_to_json (g_ptr_array_index (organisations, i)));
 
-  node = object_node ("organisations", json_node_init_array (json_node_alloc (), array));
+  node = _kvota_object_node ("organisations", json_node_init_array (json_node_alloc (), array));
   json_array_unref (array);
   _kvota_request_reply_json (request, SOUP_STATUS_OK, node);
 }
@@ -311,7 +391,7 @@ out:
       return;
     }
 
-  node = object_node ("organisation", kvota_organisation_to_json (organisation));
+  node = _kvota_object_node ("organisation", kvota_organisation_to_json (organisation));
   _kvota_request_reply_json (request, SOUP_STATUS_CREATED, node);
 }
 
@@ -336,74 +416,11 @@ get_organisation_cb (KvotaServer  *self,
       return;
     }
 
-  node = object_node ("organisation", kvota_organisation_to_json (organisation));
+  node = _kvota_object_node ("organisation", kvota_organisation_to_json (organisation));
   _kvota_request_reply_json (request, SOUP_STATUS_OK, node);
 }
 
-/* POST /api/v1/users */
-
-typedef struct
-{
-  gint64  organisation_id;
-  char   *username;
-  char   *password;
-  char   *full_name;
-  char   *role;
-} UserBody;
-
-static const KvotaField user_fields[] = {
-  { "organisation_id", KVOTA_FIELD_INT64, TRUE, G_STRUCT_OFFSET (UserBody, organisation_id), -1 },
-  { "username", KVOTA_FIELD_STRING, TRUE, G_STRUCT_OFFSET (UserBody, username), -1 },
-  { "password", KVOTA_FIELD_STRING, TRUE, G_STRUCT_OFFSET (UserBody, password), -1 },
-  { "full_name", KVOTA_FIELD_STRING, TRUE, G_STRUCT_OFFSET (UserBody, full_name), -1 },
-  { "role", KVOTA_FIELD_STRING, TRUE, G_STRUCT_OFFSET (UserBody, role), -1 },
-};
-
-static void
-create_user_cb (KvotaServer  *self,
-                KvotaRequest *request)
-{
-  g_autoptr(KvotaUser) user = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = NULL;
-  g_autofree char *hash = NULL;
-  UserBody body = { 0, };
-  KvotaRole role;
-
-  if (!_kvota_request_read_body (request, user_fields, G_N_ELEMENTS (user_fields), &body, FALSE, &error))
-    goto out;
-
-  if (!kvota_role_from_string (body.role, &role))
-    {
-      kvota_set_error (&error, KVOTA_ERROR_INVALID_VALUE, "role");
-      goto out;
-    }
-
-  if (!kvota_password_check_strength (body.password, &error))
-    {
-      kvota_error_set_field (error, "password");
-      goto out;
-    }
-
-  if ((hash = kvota_password_hash (body.password, &error)) == NULL)
-    goto out;
-
-  user = kvota_store_create_user (self->store, _kvota_request_actor (request), body.organisation_id,
-                                  body.username, hash, body.full_name, role, &error);
-
-out:
-  kvota_json_clear_strings (user_fields, G_N_ELEMENTS (user_fields), &body);
-  if (user == NULL)
-    {
-      _kvota_request_reply_error (request, error);
-      return;
-    }
-
-  node = object_node ("user", kvota_user_to_json (user));
-  _kvota_request_reply_json (request, SOUP_STATUS_CREATED, node);
-}
-
-/* POST /api/v1/users/{id}/block and /restore */
+/* Reasons for blocks, rejections and declines */
 
 typedef struct
 {
@@ -418,11 +435,11 @@ static const KvotaField optional_reason_fields[] = {
   { "reason", KVOTA_FIELD_TEXT, FALSE, G_STRUCT_OFFSET (ReasonBody, reason), -1 },
 };
 
-static gboolean
-read_reason (KvotaRequest  *request,
-             gboolean       required,
-             char         **reason,
-             GError       **error)
+gboolean
+_kvota_request_read_reason (KvotaRequest  *request,
+                            gboolean       required,
+                            char         **reason,
+                            GError       **error)
 {
   const KvotaField *fields = required ? reason_fields : optional_reason_fields;
   ReasonBody body = { NULL, };
@@ -442,62 +459,6 @@ read_reason (KvotaRequest  *request,
 
   *reason = body.reason;
   return TRUE;
-}
-
-static void
-set_user_state (KvotaServer    *self,
-                KvotaRequest   *request,
-                KvotaUserState  state)
-{
-  g_autoptr(KvotaUser) user = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = NULL;
-  g_autofree char *reason = NULL;
-  gint64 id = _kvota_request_param_id (request, 0);
-
-  if (!read_reason (request, state == KVOTA_USER_STATE_BLOCKED, &reason, &error))
-    goto failed;
-
-  if ((user = kvota_store_get_user (self->store, id, &error)) == NULL)
-    goto failed;
-
-  /* The registry must always keep someone who can let people back in. */
-  if (state == KVOTA_USER_STATE_BLOCKED &&
-      user->role == KVOTA_ROLE_ADMINISTRATOR &&
-      user->state == KVOTA_USER_STATE_ACTIVE &&
-      kvota_store_count_active_administrators (self->store) <= 1)
-    {
-      kvota_set_error (&error, KVOTA_ERROR_INVALID_STATE, NULL);
-      goto failed;
-    }
-
-  if (!kvota_store_set_user_state (self->store, _kvota_request_actor (request), id, state, reason, &error))
-    goto failed;
-
-  g_clear_pointer (&user, kvota_user_free);
-  if ((user = kvota_store_get_user (self->store, id, &error)) == NULL)
-    goto failed;
-
-  node = object_node ("user", kvota_user_to_json (user));
-  _kvota_request_reply_json (request, SOUP_STATUS_OK, node);
-  return;
-
-failed:
-  _kvota_request_reply_error (request, error);
-}
-
-static void
-block_user_cb (KvotaServer  *self,
-               KvotaRequest *request)
-{
-  set_user_state (self, request, KVOTA_USER_STATE_BLOCKED);
-}
-
-static void
-restore_user_cb (KvotaServer  *self,
-                 KvotaRequest *request)
-{
-  set_user_state (self, request, KVOTA_USER_STATE_ACTIVE);
 }
 
 /* GET /api/v1/accounts/{account} */
@@ -622,7 +583,7 @@ reply_transaction (KvotaRequest     *request,
       return;
     }
 
-  node = object_node ("transaction", kvota_transaction_to_json (transaction));
+  node = _kvota_object_node ("transaction", kvota_transaction_to_json (transaction));
   _kvota_request_reply_json (request, status, node);
 }
 
@@ -711,7 +672,7 @@ decide_transaction (KvotaServer           *self,
   g_autofree char *reason = NULL;
   gint64 id = _kvota_request_param_id (request, 0);
 
-  if (!read_reason (request, decision == KVOTA_TRANSACTION_STATE_REJECTED, &reason, &error))
+  if (!_kvota_request_read_reason (request, decision == KVOTA_TRANSACTION_STATE_REJECTED, &reason, &error))
     goto out;
 
   if (decision == KVOTA_TRANSACTION_STATE_CANCELLED)
@@ -884,29 +845,44 @@ audit_cb (KvotaServer  *self,
 
 /* The role table: every route, and who may call it. API.md documents each
  * one; a test fails when a route here is missing there. */
+#define ACCESS_HOLDERS (ACCESS_REPRESENTATIVE (KVOTA_HOLDER_TYPE_NATURE_USER) |  \
+                        ACCESS_REPRESENTATIVE (KVOTA_HOLDER_TYPE_INDIVIDUAL) |   \
+                        ACCESS_ACCOUNTANT (KVOTA_HOLDER_TYPE_NATURE_USER) |      \
+                        ACCESS_ACCOUNTANT (KVOTA_HOLDER_TYPE_INDIVIDUAL))
+
 const KvotaRoute _kvota_routes[] = {
   { "GET",    "/api/v1/health", ACCESS_PUBLIC, 0, health_cb },
   { "POST",   "/api/v1/session", ACCESS_PUBLIC, 0, login_cb },
-  { "DELETE", "/api/v1/session", ACCESS_ANY_USER, 0, logout_cb },
-  { "GET",    "/api/v1/me", ACCESS_ANY_USER, 0, me_cb },
+  { "DELETE", "/api/v1/session", ACCESS_ANY_USER, 0, logout_cb, ROUTE_DURING_ENROLMENT },
+  { "GET",    "/api/v1/me", ACCESS_ANY_USER, 0, me_cb, ROUTE_DURING_ENROLMENT },
+  { "POST",   "/api/v1/me/password", ACCESS_ANY_USER, 0, _kvota_change_password_cb },
+  { "POST",   "/api/v1/me/two-factor", ACCESS_ANY_USER, 0, _kvota_start_two_factor_cb, ROUTE_DURING_ENROLMENT },
+  { "POST",   "/api/v1/me/two-factor/confirm", ACCESS_ANY_USER, 0, _kvota_confirm_two_factor_cb, ROUTE_DURING_ENROLMENT },
+  { "DELETE", "/api/v1/me/two-factor", ACCESS_ANY_USER, 0, _kvota_disable_two_factor_cb },
+  { "POST",   "/api/v1/password-reset", ACCESS_PUBLIC, 0, _kvota_finish_password_reset_cb },
+  { "POST",   "/api/v1/registration-keys", ACCESS_ADMINISTRATOR, 0, _kvota_create_registration_key_cb },
+  { "GET",    "/api/v1/registration-keys", ACCESS_ADMINISTRATOR, 0, _kvota_list_registration_keys_cb },
+  { "POST",   "/api/v1/registration-keys/{id}/revoke", ACCESS_ADMINISTRATOR, 0, _kvota_revoke_registration_key_cb },
+  { "POST",   "/api/v1/applications", ACCESS_PUBLIC, KVOTA_SERVER_MAX_DOCUMENT_BODY, _kvota_submit_application_cb },
+  { "GET",    "/api/v1/applications", ACCESS_OVERSIGHT, 0, _kvota_list_applications_cb },
+  { "GET",    "/api/v1/applications/{id}", ACCESS_OVERSIGHT, 0, _kvota_get_application_cb },
+  { "POST",   "/api/v1/applications/{id}/confirm", ACCESS_ADMINISTRATOR, 0, _kvota_confirm_application_cb },
+  { "POST",   "/api/v1/applications/{id}/decline", ACCESS_ADMINISTRATOR, 0, _kvota_decline_application_cb },
+  { "GET",    "/api/v1/documents/{sha256}", ACCESS_OVERSIGHT, 0, _kvota_get_document_cb },
   { "GET",    "/api/v1/organisations", ACCESS_OVERSIGHT, 0, list_organisations_cb },
   { "POST",   "/api/v1/organisations", ACCESS_ADMINISTRATOR, 0, create_organisation_cb },
   { "GET",    "/api/v1/organisations/{id}", ACCESS_ANY_USER, 0, get_organisation_cb },
-  { "POST",   "/api/v1/users", ACCESS_ADMINISTRATOR, 0, create_user_cb },
-  { "POST",   "/api/v1/users/{id}/block", ACCESS_ADMINISTRATOR, 0, block_user_cb },
-  { "POST",   "/api/v1/users/{id}/restore", ACCESS_ADMINISTRATOR, 0, restore_user_cb },
-  { "GET",    "/api/v1/accounts/{account}", ACCESS_OVERSIGHT |
-                                              ACCESS_REPRESENTATIVE (KVOTA_HOLDER_TYPE_NATURE_USER) |
-                                              ACCESS_REPRESENTATIVE (KVOTA_HOLDER_TYPE_INDIVIDUAL) |
-                                              ACCESS_ACCOUNTANT (KVOTA_HOLDER_TYPE_NATURE_USER) |
-                                              ACCESS_ACCOUNTANT (KVOTA_HOLDER_TYPE_INDIVIDUAL), 0, get_account_cb },
+  { "POST",   "/api/v1/organisations/{id}/block", ACCESS_ADMINISTRATOR, 0, _kvota_block_organisation_cb },
+  { "POST",   "/api/v1/organisations/{id}/restore", ACCESS_ADMINISTRATOR, 0, _kvota_restore_organisation_cb },
+  { "GET",    "/api/v1/users", ACCESS_ANY_USER, 0, _kvota_list_users_cb },
+  { "POST",   "/api/v1/users", ACCESS_ADMINISTRATOR | ACCESS_REPRESENTATIVES, 0, _kvota_create_user_cb },
+  { "POST",   "/api/v1/users/{id}/block", ACCESS_ADMINISTRATOR, 0, _kvota_block_user_cb },
+  { "POST",   "/api/v1/users/{id}/restore", ACCESS_ADMINISTRATOR, 0, _kvota_restore_user_cb },
+  { "POST",   "/api/v1/users/{id}/reset-password", ACCESS_ADMINISTRATOR, 0, _kvota_reset_password_cb },
+  { "GET",    "/api/v1/accounts/{account}", ACCESS_OVERSIGHT | ACCESS_HOLDERS, 0, get_account_cb },
   { "POST",   "/api/v1/issuances", ACCESS_ADMINISTRATOR, 0, issue_cb },
   { "POST",   "/api/v1/transfers", ACCESS_REPRESENTATIVE (KVOTA_HOLDER_TYPE_INDIVIDUAL), 0, propose_transfer_cb },
-  { "GET",    "/api/v1/transactions/{id}", ACCESS_OVERSIGHT |
-                                             ACCESS_REPRESENTATIVE (KVOTA_HOLDER_TYPE_NATURE_USER) |
-                                             ACCESS_REPRESENTATIVE (KVOTA_HOLDER_TYPE_INDIVIDUAL) |
-                                             ACCESS_ACCOUNTANT (KVOTA_HOLDER_TYPE_NATURE_USER) |
-                                             ACCESS_ACCOUNTANT (KVOTA_HOLDER_TYPE_INDIVIDUAL), 0, get_transaction_cb },
+  { "GET",    "/api/v1/transactions/{id}", ACCESS_OVERSIGHT | ACCESS_HOLDERS, 0, get_transaction_cb },
   { "POST",   "/api/v1/transactions/{id}/confirm", ACCESS_ADMINISTRATOR, 0, confirm_transaction_cb },
   { "POST",   "/api/v1/transactions/{id}/reject", ACCESS_ADMINISTRATOR, 0, reject_transaction_cb },
   { "POST",   "/api/v1/transactions/{id}/cancel", ACCESS_REPRESENTATIVE (KVOTA_HOLDER_TYPE_INDIVIDUAL), 0, cancel_transaction_cb },

@@ -134,6 +134,31 @@ _kvota_principal_is_oversight (const KvotaPrincipal *principal)
   return (principal_access (principal) & ACCESS_OVERSIGHT) != 0;
 }
 
+/* Administrators must use two-factor login when the registry says so:
+ * `kvotactl init` turns it on; a demo registry leaves it off. */
+gboolean
+_kvota_server_two_factor_required (KvotaServer *self,
+                                   KvotaRole    role)
+{
+  g_autofree char *setting = NULL;
+
+  if (role != KVOTA_ROLE_ADMINISTRATOR)
+    return FALSE;
+
+  setting = kvota_store_get_setting (self->store, "require-admin-two-factor");
+  return g_strcmp0 (setting, "true") == 0;
+}
+
+JsonNode *
+_kvota_object_node (const char *member,
+                    JsonNode   *value)
+{
+  JsonObject *object = json_object_new ();
+
+  json_object_set_member (object, member, value);
+  return json_node_init_object (json_node_alloc (), object);
+}
+
 const char *
 _kvota_request_actor (KvotaRequest *request)
 {
@@ -171,6 +196,17 @@ void
 _kvota_request_reply_error (KvotaRequest *request,
                             const GError *error)
 {
+  _kvota_request_reply_error_with (request, error, NULL, NULL);
+}
+
+/* The same, with one more member in the error object: what a client needs
+ * to explain the error, such as the state of an application. */
+void
+_kvota_request_reply_error_with (KvotaRequest *request,
+                                 const GError *error,
+                                 const char   *member,
+                                 JsonNode     *value)
+{
   g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
   g_autoptr(JsonNode) node = NULL;
   KvotaError code = kvota_error_to_code (error);
@@ -192,6 +228,11 @@ _kvota_request_reply_error (KvotaRequest *request,
     {
       json_builder_set_member_name (builder, "field");
       json_builder_add_string_value (builder, field);
+    }
+  if (member != NULL)
+    {
+      json_builder_set_member_name (builder, member);
+      json_builder_add_value (builder, json_node_ref (value));
     }
   json_builder_end_object (builder);
   json_builder_end_object (builder);
@@ -247,6 +288,41 @@ _kvota_request_read_body (KvotaRequest      *request,
     return FALSE;
 
   return kvota_json_read_object (node, fields, n_fields, target, error);
+}
+
+/* For actions that take nothing: an empty body or an empty object. */
+gboolean
+_kvota_request_expect_no_body (KvotaRequest  *request,
+                               GError       **error)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (request->message);
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *object;
+
+  if (body == NULL || body->length == 0)
+    return TRUE;
+
+  if ((node = kvota_json_parse (body->data, (gsize) body->length, error)) == NULL)
+    return FALSE;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      kvota_set_error (error, KVOTA_ERROR_WRONG_TYPE, NULL);
+      return FALSE;
+    }
+
+  object = json_node_get_object (node);
+  if (json_object_get_size (object) > 0)
+    {
+      g_autoptr(GList) members = json_object_get_members (object);
+      const char *name = members->data;
+
+      kvota_set_error (error, KVOTA_ERROR_UNKNOWN_FIELD,
+                       kvota_json_text_is_clean (name, FALSE) ? name : NULL);
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 gint64
@@ -428,9 +504,14 @@ handler_cb (SoupServer        *server,
                      path_known ? KVOTA_ERROR_METHOD_NOT_ALLOWED : KVOTA_ERROR_NOT_FOUND,
                      NULL);
   else if (request->route->access != ACCESS_PUBLIC &&
-           authenticate (self, request, &error) &&
-           (principal_access (request->principal) & request->route->access) == 0)
-    kvota_set_error (&error, KVOTA_ERROR_FORBIDDEN, NULL);
+           authenticate (self, request, &error))
+    {
+      if (request->principal->enrolment_only &&
+          (request->route->flags & ROUTE_DURING_ENROLMENT) == 0)
+        kvota_set_error (&error, KVOTA_ERROR_TWO_FACTOR_REQUIRED, NULL);
+      else if ((principal_access (request->principal) & request->route->access) == 0)
+        kvota_set_error (&error, KVOTA_ERROR_FORBIDDEN, NULL);
+    }
 
   if (error != NULL)
     _kvota_request_reply_error (request, error);

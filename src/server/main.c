@@ -33,7 +33,8 @@ main (int   argc,
   g_autoptr(KvotaServer) server = NULL;
   g_autoptr(GMainLoop) main_loop = NULL;
   g_autofree char *db = NULL;
-  g_autofree char *listen = g_strdup ("127.0.0.1:8470");
+  /* GOption does not free a default it replaces: keep none here. */
+  g_autofree char *listen = NULL;
   g_autofree char *tls_cert = NULL;
   g_autofree char *tls_key = NULL;
   gboolean list_routes = FALSE;
@@ -107,7 +108,7 @@ main (int   argc,
   server = kvota_server_new (store);
   kvota_server_set_session_lifetime (server, (guint) session_lifetime);
 
-  if (!kvota_server_listen (server, listen, tls_cert, tls_key, &error))
+  if (!kvota_server_listen (server, listen != NULL ? listen : "127.0.0.1:8470", tls_cert, tls_key, &error))
     {
       g_printerr ("kvota-server: %s\n", error->message);
       return 1;

@@ -1,0 +1,539 @@
+/* kvota-server-access.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "kvota-server"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "kvota-error.h"
+#include "kvota-secret.h"
+#include "kvota-server-private.h"
+#include "kvota-totp.h"
+
+/* Users, their organisations' access, passwords and two-factor login. */
+
+#define RESET_KEY_LIFETIME (24 * 60 * 60)
+
+static void
+reply_user (KvotaServer  *self,
+            KvotaRequest *request,
+            gint64        id)
+{
+  g_autoptr(KvotaUser) user = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+
+  if ((user = kvota_store_get_user (self->store, id, &error)) == NULL)
+    {
+      _kvota_request_reply_error (request, error);
+      return;
+    }
+
+  node = _kvota_object_node ("user", kvota_user_to_json (user));
+  _kvota_request_reply_json (request, SOUP_STATUS_OK, node);
+}
+
+/* GET /api/v1/users */
+
+void
+_kvota_list_users_cb (KvotaServer  *self,
+                      KvotaRequest *request)
+{
+  static const char * const allowed[] = { "organisation_id", NULL };
+  g_autoptr(GPtrArray) users = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  gint64 organisation_id = 0;
+  JsonArray *array;
+
+  if (!_kvota_request_check_query (request, allowed, &error) ||
+      !_kvota_request_query_int (request, "organisation_id", 1, G_MAXINT64, &organisation_id, &error))
+    {
+      _kvota_request_reply_error (request, error);
+      return;
+    }
+
+  /* Companies see their own people only. */
+  if (!_kvota_principal_is_oversight (request->principal))
+    {
+      if (organisation_id != 0 && organisation_id != request->principal->organisation_id)
+        {
+          _kvota_request_reply_code (request, KVOTA_ERROR_NOT_FOUND, "organisation_id");
+          return;
+        }
+      organisation_id = request->principal->organisation_id;
+    }
+
+  if ((users = kvota_store_list_users (self->store, organisation_id, &error)) == NULL)
+    {
+      _kvota_request_reply_error (request, error);
+      return;
+    }
+
+  array = json_array_sized_new (users->len);
+  for (guint i = 0; i < users->len; i++)
+    json_array_add_element (array, kvota_user_to_json (g_ptr_array_index (users, i)));
+
+  node = _kvota_object_node ("users", json_node_init_array (json_node_alloc (), array));
+  json_array_unref (array);
+  _kvota_request_reply_json (request, SOUP_STATUS_OK, node);
+}
+
+/* POST /api/v1/users */
+
+typedef struct
+{
+  gint64  organisation_id;
+  char   *username;
+  char   *password;
+  char   *full_name;
+  char   *role;
+} UserBody;
+
+static const KvotaField user_fields[] = {
+  { "organisation_id", KVOTA_FIELD_INT64, TRUE, G_STRUCT_OFFSET (UserBody, organisation_id), -1 },
+  { "username", KVOTA_FIELD_STRING, TRUE, G_STRUCT_OFFSET (UserBody, username), -1 },
+  { "password", KVOTA_FIELD_STRING, TRUE, G_STRUCT_OFFSET (UserBody, password), -1 },
+  { "full_name", KVOTA_FIELD_STRING, TRUE, G_STRUCT_OFFSET (UserBody, full_name), -1 },
+  { "role", KVOTA_FIELD_STRING, TRUE, G_STRUCT_OFFSET (UserBody, role), -1 },
+};
+
+void
+_kvota_create_user_cb (KvotaServer  *self,
+                       KvotaRequest *request)
+{
+  g_autoptr(KvotaUser) user = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *hash = NULL;
+  UserBody body = { 0, };
+  KvotaRole role;
+
+  if (!_kvota_request_read_body (request, user_fields, G_N_ELEMENTS (user_fields), &body, FALSE, &error))
+    goto out;
+
+  if (!kvota_role_from_string (body.role, &role))
+    {
+      kvota_set_error (&error, KVOTA_ERROR_INVALID_VALUE, "role");
+      goto out;
+    }
+
+  /* A representative adds colleagues to its own organisation only. */
+  if (request->principal->role == KVOTA_ROLE_REPRESENTATIVE &&
+      body.organisation_id != request->principal->organisation_id)
+    {
+      kvota_set_error (&error, KVOTA_ERROR_FORBIDDEN, "organisation_id");
+      goto out;
+    }
+
+  if (!kvota_password_check_strength (body.password, &error))
+    {
+      kvota_error_set_field (error, "password");
+      goto out;
+    }
+
+  if ((hash = kvota_password_hash (body.password, &error)) == NULL)
+    goto out;
+
+  user = kvota_store_create_user (self->store, _kvota_request_actor (request), body.organisation_id,
+                                  body.username, hash, body.full_name, role, &error);
+
+out:
+  kvota_json_clear_strings (user_fields, G_N_ELEMENTS (user_fields), &body);
+  if (user == NULL)
+    {
+      _kvota_request_reply_error (request, error);
+      return;
+    }
+
+  node = _kvota_object_node ("user", kvota_user_to_json (user));
+  _kvota_request_reply_json (request, SOUP_STATUS_CREATED, node);
+}
+
+/* POST /api/v1/users/{id}/block and /restore */
+
+static void
+set_user_state (KvotaServer    *self,
+                KvotaRequest   *request,
+                KvotaUserState  state)
+{
+  g_autoptr(KvotaUser) user = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *reason = NULL;
+  gint64 id = _kvota_request_param_id (request, 0);
+
+  if (!_kvota_request_read_reason (request, state == KVOTA_USER_STATE_BLOCKED, &reason, &error) ||
+      (user = kvota_store_get_user (self->store, id, &error)) == NULL)
+    goto failed;
+
+  /* The registry must always keep someone who can let people back in. */
+  if (state == KVOTA_USER_STATE_BLOCKED &&
+      user->role == KVOTA_ROLE_ADMINISTRATOR &&
+      user->state == KVOTA_USER_STATE_ACTIVE &&
+      kvota_store_count_active_administrators (self->store) <= 1)
+    {
+      kvota_set_error (&error, KVOTA_ERROR_LAST_ADMINISTRATOR, NULL);
+      goto failed;
+    }
+
+  if (!kvota_store_set_user_state (self->store, _kvota_request_actor (request), id, state, reason, &error))
+    goto failed;
+
+  reply_user (self, request, id);
+  return;
+
+failed:
+  _kvota_request_reply_error (request, error);
+}
+
+void
+_kvota_block_user_cb (KvotaServer  *self,
+                      KvotaRequest *request)
+{
+  set_user_state (self, request, KVOTA_USER_STATE_BLOCKED);
+}
+
+void
+_kvota_restore_user_cb (KvotaServer  *self,
+                        KvotaRequest *request)
+{
+  set_user_state (self, request, KVOTA_USER_STATE_ACTIVE);
+}
+
+/* POST /api/v1/organisations/{id}/block and /restore */
+
+static void
+set_organisation_state (KvotaServer    *self,
+                        KvotaRequest   *request,
+                        KvotaUserState  state)
+{
+  g_autoptr(KvotaOrganisation) organisation = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *reason = NULL;
+  gint64 id = _kvota_request_param_id (request, 0);
+
+  if (!_kvota_request_read_reason (request, state == KVOTA_USER_STATE_BLOCKED, &reason, &error) ||
+      !kvota_store_set_organisation_state (self->store, _kvota_request_actor (request), id, state,
+                                           reason, &error) ||
+      (organisation = kvota_store_get_organisation (self->store, id, &error)) == NULL)
+    {
+      _kvota_request_reply_error (request, error);
+      return;
+    }
+
+  node = _kvota_object_node ("organisation", kvota_organisation_to_json (organisation));
+  _kvota_request_reply_json (request, SOUP_STATUS_OK, node);
+}
+
+void
+_kvota_block_organisation_cb (KvotaServer  *self,
+                              KvotaRequest *request)
+{
+  set_organisation_state (self, request, KVOTA_USER_STATE_BLOCKED);
+}
+
+void
+_kvota_restore_organisation_cb (KvotaServer  *self,
+                                KvotaRequest *request)
+{
+  set_organisation_state (self, request, KVOTA_USER_STATE_ACTIVE);
+}
+
+/* POST /api/v1/me/password */
+
+typedef struct
+{
+  char *current_password;
+  char *new_password;
+} PasswordBody;
+
+static const KvotaField password_fields[] = {
+  { "current_password", KVOTA_FIELD_STRING, TRUE, G_STRUCT_OFFSET (PasswordBody, current_password), -1 },
+  { "new_password", KVOTA_FIELD_STRING, TRUE, G_STRUCT_OFFSET (PasswordBody, new_password), -1 },
+};
+
+void
+_kvota_change_password_cb (KvotaServer  *self,
+                           KvotaRequest *request)
+{
+  g_autoptr(KvotaCredentials) credentials = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *hash = NULL;
+  PasswordBody body = { NULL, };
+
+  if (!_kvota_request_read_body (request, password_fields, G_N_ELEMENTS (password_fields), &body,
+                                 FALSE, &error))
+    goto out;
+
+  credentials = kvota_store_get_credentials (self->store, request->principal->username);
+  if (credentials == NULL || !kvota_password_verify (credentials->password_hash, body.current_password))
+    {
+      kvota_set_error (&error, KVOTA_ERROR_BAD_CREDENTIALS, "current_password");
+      goto out;
+    }
+
+  if (!kvota_password_check_strength (body.new_password, &error))
+    {
+      kvota_error_set_field (error, "new_password");
+      goto out;
+    }
+
+  if ((hash = kvota_password_hash (body.new_password, &error)) == NULL ||
+      !kvota_store_set_password (self->store, _kvota_request_actor (request),
+                                 request->principal->user_id, hash, &error))
+    goto out;
+
+out:
+  kvota_json_clear_strings (password_fields, G_N_ELEMENTS (password_fields), &body);
+  if (error != NULL)
+    _kvota_request_reply_error (request, error);
+  else
+    _kvota_request_reply_json (request, SOUP_STATUS_NO_CONTENT, NULL);
+}
+
+/* POST /api/v1/users/{id}/reset-password */
+
+void
+_kvota_reset_password_cb (KvotaServer  *self,
+                          KvotaRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) expires = g_date_time_add_seconds (now, RESET_KEY_LIFETIME);
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *reset_key = kvota_readable_code_new (4);
+  g_autofree char *reset_hash = kvota_readable_code_hash (reset_key);
+  g_autofree char *expires_text = kvota_timestamp_format (expires);
+  gint64 id = _kvota_request_param_id (request, 0);
+
+  if (!_kvota_request_expect_no_body (request, &error) ||
+      !kvota_store_start_password_reset (self->store, _kvota_request_actor (request), id,
+                                         reset_hash, expires, &error))
+    {
+      _kvota_request_reply_error (request, error);
+      return;
+    }
+
+  /* The key is shown once, here, for the administrator to hand over. */
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "reset_key");
+  json_builder_add_string_value (builder, reset_key);
+  json_builder_set_member_name (builder, "expires");
+  json_builder_add_string_value (builder, expires_text);
+  json_builder_end_object (builder);
+  node = json_builder_get_root (builder);
+
+  _kvota_request_reply_json (request, SOUP_STATUS_OK, node);
+}
+
+/* POST /api/v1/password-reset */
+
+typedef struct
+{
+  char *username;
+  char *reset_key;
+  char *new_password;
+} ResetBody;
+
+static const KvotaField reset_fields[] = {
+  { "username", KVOTA_FIELD_STRING, TRUE, G_STRUCT_OFFSET (ResetBody, username), -1 },
+  { "reset_key", KVOTA_FIELD_STRING, TRUE, G_STRUCT_OFFSET (ResetBody, reset_key), -1 },
+  { "new_password", KVOTA_FIELD_STRING, TRUE, G_STRUCT_OFFSET (ResetBody, new_password), -1 },
+};
+
+void
+_kvota_finish_password_reset_cb (KvotaServer  *self,
+                                 KvotaRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) since = g_date_time_add_seconds (now, -KVOTA_LOGIN_WINDOW_SECONDS);
+  g_autofree char *reset_hash = NULL;
+  g_autofree char *hash = NULL;
+  ResetBody body = { NULL, };
+  const char *peer = soup_server_message_get_remote_host (request->message);
+
+  if (!_kvota_request_read_body (request, reset_fields, G_N_ELEMENTS (reset_fields), &body, FALSE, &error))
+    goto out;
+
+  /* Reset keys are guessed no more freely than passwords. */
+  if (kvota_store_count_login_failures (self->store, body.username, since) >= KVOTA_LOGIN_MAX_FAILURES)
+    {
+      kvota_set_error (&error, KVOTA_ERROR_TOO_MANY_ATTEMPTS, NULL);
+      goto out;
+    }
+
+  if (!kvota_password_check_strength (body.new_password, &error))
+    {
+      kvota_error_set_field (error, "new_password");
+      goto out;
+    }
+
+  if ((reset_hash = kvota_readable_code_hash (body.reset_key)) == NULL)
+    {
+      kvota_store_record_login (self->store, body.username, FALSE, peer, now);
+      kvota_set_error (&error, KVOTA_ERROR_INVALID_RESET_KEY, "reset_key");
+      goto out;
+    }
+
+  if ((hash = kvota_password_hash (body.new_password, &error)) == NULL)
+    goto out;
+
+  if (!kvota_store_finish_password_reset (self->store, body.username, reset_hash, now, hash, &error))
+    kvota_store_record_login (self->store, body.username, FALSE, peer, now);
+
+out:
+  kvota_json_clear_strings (reset_fields, G_N_ELEMENTS (reset_fields), &body);
+  if (error != NULL)
+    _kvota_request_reply_error (request, error);
+  else
+    _kvota_request_reply_json (request, SOUP_STATUS_NO_CONTENT, NULL);
+}
+
+/* POST /api/v1/me/two-factor */
+
+void
+_kvota_start_two_factor_cb (KvotaServer  *self,
+                            KvotaRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KvotaTwoFactor) two_factor = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *secret = NULL;
+  g_autofree char *uri = NULL;
+
+  if (!_kvota_request_expect_no_body (request, &error) ||
+      (two_factor = kvota_store_get_two_factor (self->store, request->principal->user_id, &error)) == NULL)
+    {
+      _kvota_request_reply_error (request, error);
+      return;
+    }
+
+  if (two_factor->secret != NULL)
+    {
+      _kvota_request_reply_code (request, KVOTA_ERROR_INVALID_STATE, NULL);
+      return;
+    }
+
+  secret = kvota_totp_secret_new ();
+  uri = kvota_totp_provisioning_uri (secret, request->principal->username);
+  if (!kvota_store_set_two_factor_pending (self->store, request->principal->user_id, secret, &error))
+    {
+      _kvota_request_reply_error (request, error);
+      return;
+    }
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "secret");
+  json_builder_add_string_value (builder, secret);
+  json_builder_set_member_name (builder, "provisioning_uri");
+  json_builder_add_string_value (builder, uri);
+  json_builder_end_object (builder);
+  node = json_builder_get_root (builder);
+
+  _kvota_request_reply_json (request, SOUP_STATUS_OK, node);
+}
+
+/* POST /api/v1/me/two-factor/confirm */
+
+typedef struct
+{
+  char *otp;
+} OtpBody;
+
+static const KvotaField otp_fields[] = {
+  { "otp", KVOTA_FIELD_STRING, TRUE, G_STRUCT_OFFSET (OtpBody, otp), -1 },
+};
+
+void
+_kvota_confirm_two_factor_cb (KvotaServer  *self,
+                              KvotaRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KvotaTwoFactor) two_factor = NULL;
+  OtpBody body = { NULL, };
+  gint64 counter = 0;
+
+  if (!_kvota_request_read_body (request, otp_fields, G_N_ELEMENTS (otp_fields), &body, FALSE, &error) ||
+      (two_factor = kvota_store_get_two_factor (self->store, request->principal->user_id, &error)) == NULL)
+    goto out;
+
+  if (two_factor->pending == NULL)
+    {
+      kvota_set_error (&error, KVOTA_ERROR_INVALID_STATE, NULL);
+      goto out;
+    }
+
+  if (!kvota_totp_validate (two_factor->pending, body.otp, g_get_real_time () / G_USEC_PER_SEC,
+                            two_factor->counter, &counter))
+    {
+      kvota_set_error (&error, KVOTA_ERROR_BAD_OTP, "otp");
+      goto out;
+    }
+
+  if (!kvota_store_enable_two_factor (self->store, _kvota_request_actor (request),
+                                      request->principal->user_id, counter, &error) ||
+      !kvota_store_widen_session (self->store, request->token_hash, &error))
+    goto out;
+
+out:
+  g_free (body.otp);
+  if (error != NULL)
+    _kvota_request_reply_error (request, error);
+  else
+    _kvota_request_reply_json (request, SOUP_STATUS_NO_CONTENT, NULL);
+}
+
+/* DELETE /api/v1/me/two-factor */
+
+typedef struct
+{
+  char *password;
+} DisableBody;
+
+static const KvotaField disable_fields[] = {
+  { "password", KVOTA_FIELD_STRING, TRUE, G_STRUCT_OFFSET (DisableBody, password), -1 },
+};
+
+void
+_kvota_disable_two_factor_cb (KvotaServer  *self,
+                              KvotaRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KvotaCredentials) credentials = NULL;
+  DisableBody body = { NULL, };
+
+  if (!_kvota_request_read_body (request, disable_fields, G_N_ELEMENTS (disable_fields), &body,
+                                 FALSE, &error))
+    goto out;
+
+  if (_kvota_server_two_factor_required (self, request->principal->role))
+    {
+      kvota_set_error (&error, KVOTA_ERROR_TWO_FACTOR_REQUIRED, NULL);
+      goto out;
+    }
+
+  credentials = kvota_store_get_credentials (self->store, request->principal->username);
+  if (credentials == NULL || !kvota_password_verify (credentials->password_hash, body.password))
+    {
+      kvota_set_error (&error, KVOTA_ERROR_BAD_CREDENTIALS, "password");
+      goto out;
+    }
+
+  kvota_store_disable_two_factor (self->store, _kvota_request_actor (request),
+                                  request->principal->user_id, &error);
+
+out:
+  kvota_json_clear_strings (disable_fields, G_N_ELEMENTS (disable_fields), &body);
+  if (error != NULL)
+    _kvota_request_reply_error (request, error);
+  else
+    _kvota_request_reply_json (request, SOUP_STATUS_NO_CONTENT, NULL);
+}
