@@ -1,0 +1,525 @@
+/* test-routes.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "test-routes"
+
+#include "config.h"
+
+#include <locale.h>
+#include <string.h>
+
+#include "kvota-test-server.h"
+
+/* The route table as a client meets it: every route needs a token except
+ * the public ones, every route is documented in API.md, and the role table
+ * lets each role through exactly where API.md says it may go. */
+
+/* The roles the walk tries, one column each. */
+enum
+{
+  COLUMN_ADMIN,
+  COLUMN_MINISTRY,
+  COLUMN_REP_INDIVIDUAL,
+  COLUMN_ACCT_INDIVIDUAL,
+  COLUMN_REP_NATURE,
+  COLUMN_REP_BROKER,
+  N_COLUMNS
+};
+
+#define ADMIN          (1u << COLUMN_ADMIN)
+#define MINISTRY       (1u << COLUMN_MINISTRY)
+#define REP_INDIVIDUAL (1u << COLUMN_REP_INDIVIDUAL)
+#define ACCT_INDIVIDUAL (1u << COLUMN_ACCT_INDIVIDUAL)
+#define REP_NATURE     (1u << COLUMN_REP_NATURE)
+#define REP_BROKER     (1u << COLUMN_REP_BROKER)
+#define EVERYONE       ((1u << N_COLUMNS) - 1)
+
+static const KvotaTestUser column_users[N_COLUMNS] = {
+  [COLUMN_ADMIN] = KVOTA_TEST_ADMIN,
+  [COLUMN_MINISTRY] = KVOTA_TEST_MINISTRY,
+  [COLUMN_REP_INDIVIDUAL] = KVOTA_TEST_REP_A,
+  [COLUMN_ACCT_INDIVIDUAL] = KVOTA_TEST_ACCT_A,
+  [COLUMN_REP_NATURE] = KVOTA_TEST_REP_NATURE,
+  [COLUMN_REP_BROKER] = KVOTA_TEST_REP_BROKER,
+};
+
+/* A body that every handler refuses before it changes anything. */
+#define HARMLESS "{\"surplus-member\": true}"
+
+typedef struct
+{
+  const char *route;      /* "METHOD PATH", as --list-routes prints it */
+  const char *access;     /* API.md's "Access:" up to its first full stop */
+  guint       allowed;    /* the columns that may call it */
+  const char *body;
+} RouteAccess;
+
+/* Copied from API.md's "Access:" lines by hand, never computed from the
+ * server's table: the test checks that the text still reads the same, so
+ * a change of API.md sends someone here to update the columns. Brokers
+ * hold no units and so are never a party to a transaction. */
+static const RouteAccess access_table[] = {
+  { "GET /api/v1/health", "public", EVERYONE, NULL },
+  { "POST /api/v1/session", "public", EVERYONE, HARMLESS },
+  { "DELETE /api/v1/session", "any", EVERYONE, NULL },
+  { "GET /api/v1/me", "any, also while enrolling in two-factor login", EVERYONE, NULL },
+  { "POST /api/v1/me/password", "any", EVERYONE, HARMLESS },
+  { "POST /api/v1/me/two-factor", "any, also while enrolling", EVERYONE, HARMLESS },
+  { "POST /api/v1/me/two-factor/confirm", "any, also while enrolling", EVERYONE, HARMLESS },
+  { "DELETE /api/v1/me/two-factor", "any", EVERYONE, HARMLESS },
+  { "POST /api/v1/password-reset", "public", EVERYONE, HARMLESS },
+  { "POST /api/v1/registration-keys", "admin", ADMIN, HARMLESS },
+  { "GET /api/v1/registration-keys", "admin", ADMIN, NULL },
+  { "POST /api/v1/registration-keys/{id}/revoke", "admin", ADMIN, HARMLESS },
+  { "POST /api/v1/applications", "public (the registration key is the credential)", EVERYONE, HARMLESS },
+  { "GET /api/v1/applications", "admin, ministry", ADMIN | MINISTRY, NULL },
+  { "GET /api/v1/applications/{id}", "admin, ministry", ADMIN | MINISTRY, NULL },
+  { "POST /api/v1/applications/{id}/confirm", "admin", ADMIN, HARMLESS },
+  { "POST /api/v1/applications/{id}/decline", "admin", ADMIN, HARMLESS },
+  { "GET /api/v1/documents/{sha256}", "admin, ministry", ADMIN | MINISTRY, NULL },
+  { "GET /api/v1/organisations", "admin, ministry", ADMIN | MINISTRY, NULL },
+  { "POST /api/v1/organisations", "admin", ADMIN, HARMLESS },
+  { "GET /api/v1/organisations/{id}", "any; others than admin and ministry see only their own",
+    EVERYONE, NULL },
+  { "POST /api/v1/organisations/{id}/block", "admin", ADMIN, HARMLESS },
+  { "POST /api/v1/organisations/{id}/restore", "admin", ADMIN, HARMLESS },
+  { "GET /api/v1/users", "any", EVERYONE, NULL },
+  { "POST /api/v1/users", "admin, and representatives of any holder type for their own organisation",
+    ADMIN | REP_INDIVIDUAL | REP_NATURE | REP_BROKER, HARMLESS },
+  { "POST /api/v1/users/{id}/block", "admin", ADMIN, HARMLESS },
+  { "POST /api/v1/users/{id}/restore", "admin", ADMIN, HARMLESS },
+  { "POST /api/v1/users/{id}/reset-password", "admin", ADMIN, HARMLESS },
+  { "GET /api/v1/accounts/{account}",
+    "admin, ministry, rep(nature-user), rep(individual), acct(nature-user), acct(individual); "
+    "holders see only their own account",
+    ADMIN | MINISTRY | REP_NATURE | REP_INDIVIDUAL | ACCT_INDIVIDUAL, NULL },
+  { "POST /api/v1/issuances", "admin", ADMIN, HARMLESS },
+  { "POST /api/v1/transfers", "rep(individual)", REP_INDIVIDUAL, HARMLESS },
+  { "GET /api/v1/transactions/{id}",
+    "admin, ministry, and representatives and accountants of the transferring or acquiring account",
+    ADMIN | MINISTRY | REP_NATURE | REP_INDIVIDUAL | ACCT_INDIVIDUAL, NULL },
+  { "POST /api/v1/transactions/{id}/confirm", "admin", ADMIN, HARMLESS },
+  { "POST /api/v1/transactions/{id}/reject", "admin", ADMIN, HARMLESS },
+  { "POST /api/v1/transactions/{id}/cancel", "rep(individual) of the transferring account, before a decision",
+    REP_INDIVIDUAL, HARMLESS },
+  { "GET /api/v1/ledger", "admin, ministry", ADMIN | MINISTRY, NULL },
+  { "GET /api/v1/audit", "admin, ministry", ADMIN | MINISTRY, NULL },
+};
+
+static const RouteAccess *
+find_access (const char *route)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (access_table); i++)
+    {
+      if (strcmp (access_table[i].route, route) == 0)
+        return &access_table[i];
+    }
+
+  return NULL;
+}
+
+/* Public per API.md, through the table that /server/routes/documented
+ * holds to it. */
+static gboolean
+is_public (const char *route)
+{
+  const RouteAccess *access = find_access (route);
+
+  if (access == NULL)
+    g_error ("The role table of test-routes.c lacks “%s”: copy its access from API.md", route);
+
+  return g_str_has_prefix (access->access, "public");
+}
+
+/* Runs kvota-server --list-routes: one "METHOD PATH" per line. */
+static GPtrArray *
+list_routes (void)
+{
+  g_autoptr(GPtrArray) routes = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GRegex) shape = g_regex_new ("^(GET|POST|PUT|PATCH|DELETE) /api/v1/[a-z0-9/{}_-]+$", 0, 0, NULL);
+  int status;
+
+  status = kvota_test_run (&out, &err, kvota_test_program ("KVOTA_SERVER"), "--list-routes", NULL);
+  g_assert_cmpstr (err, ==, "");
+  g_assert_cmpint (status, ==, 0);
+
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      if (lines[i][0] == '\0')
+        continue;
+
+      if (!g_regex_match (shape, lines[i], 0, NULL))
+        g_error ("--list-routes printed “%s”, not METHOD PATH", lines[i]);
+      g_assert_false (g_ptr_array_find_with_equal_func (routes, lines[i], g_str_equal, NULL));
+      g_ptr_array_add (routes, g_strdup (lines[i]));
+    }
+
+  g_assert_cmpuint (routes->len, >=, 2);
+  g_assert_true (g_ptr_array_find_with_equal_func (routes, "GET /api/v1/health", g_str_equal, NULL));
+  g_assert_true (g_ptr_array_find_with_equal_func (routes, "POST /api/v1/session", g_str_equal, NULL));
+
+  return g_steal_pointer (&routes);
+}
+
+static char *
+replace (const char *text,
+         const char *from,
+         const char *to)
+{
+  g_auto(GStrv) parts = g_strsplit (text, from, -1);
+
+  return g_strjoinv (to, parts);
+}
+
+/* Splits "METHOD PATH" and fills in the path's parameters. */
+static void
+split_route (const char  *route,
+             const char  *id,
+             const char  *account,
+             char       **method,
+             char       **path)
+{
+  const char *space = strchr (route, ' ');
+  g_autofree char *with_id = NULL;
+  g_autofree char *with_account = NULL;
+
+  g_assert_nonnull (space);
+  *method = g_strndup (route, space - route);
+  with_id = replace (space + 1, "{id}", id);
+  with_account = replace (with_id, "{account}", account);
+  *path = replace (with_account, "{sha256}",
+                   "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  if (strchr (*path, '{') != NULL)
+    g_error ("test-routes.c does not know what to put in %s", *path);
+}
+
+static void
+test_routes_no_token (void)
+{
+  g_autoptr(KvotaTestServer) server = kvota_test_server_new ();
+  g_autoptr(GPtrArray) routes = list_routes ();
+  g_autoptr(KvotaTestReply) health = NULL;
+  guint checked = 0;
+  guint n_public = 0;
+
+  kvota_test_server_start (server, NULL);
+
+  g_assert_true (is_public ("GET /api/v1/health"));
+  g_assert_true (is_public ("POST /api/v1/session"));
+
+  for (guint i = 0; i < routes->len; i++)
+    {
+      const char *route = g_ptr_array_index (routes, i);
+      g_autofree char *method = NULL;
+      g_autofree char *path = NULL;
+      g_autoptr(KvotaTestReply) none = NULL;
+      g_autoptr(KvotaTestReply) forged = NULL;
+      g_autoptr(KvotaTestReply) basic = NULL;
+      g_autoptr(SoupMessage) message = NULL;
+      const char *body;
+
+      split_route (route, "1", "KZ-100-000001", &method, &path);
+      body = strcmp (method, "GET") == 0 || strcmp (method, "DELETE") == 0 ? NULL : "{}";
+      g_test_message ("%s", route);
+
+      /* A public route answers without a token, whatever it thinks of
+       * the empty body. */
+      if (is_public (route))
+        {
+          g_autoptr(KvotaTestReply) reply = NULL;
+
+          reply = kvota_test_server_request (server, method, path, NULL, body, -1);
+          if (reply->status == 401 || reply->status == 403 || reply->status >= 500)
+            {
+              g_autofree char *described = kvota_test_reply_describe (reply);
+
+              g_error ("The public route %s answered %s", route, described);
+            }
+          n_public++;
+          continue;
+        }
+
+      none = kvota_test_server_request (server, method, path, NULL, body, -1);
+      kvota_test_assert_error (none, 401, "unauthenticated");
+      g_assert_cmpstr (soup_message_headers_get_one (none->headers, "WWW-Authenticate"), ==,
+                       "Bearer realm=\"kvota\"");
+
+      forged = kvota_test_server_request (server, method, path,
+                                          "Zm9yZ2VkLXRva2VuLXRoYXQtbm9ib2R5LWlzc3VlZC0xMjM",
+                                          body, -1);
+      kvota_test_assert_error (forged, 401, "invalid-token");
+
+      /* Credentials of another scheme are no token either. */
+      message = kvota_test_server_message_new (server, method, path, NULL);
+      soup_message_headers_replace (soup_message_get_request_headers (message),
+                                    "Authorization", "Basic YWRtaW46YWRtaW4tcGFzcy0wMDAx");
+      basic = kvota_test_server_send (server, message);
+      kvota_test_assert_error (basic, 401, "invalid-token");
+
+      checked++;
+    }
+
+  g_assert_cmpuint (checked + n_public, ==, routes->len);
+
+  /* The public routes stay public. */
+  health = kvota_test_server_request (server, "GET", "/api/v1/health", NULL, NULL, 0);
+  kvota_test_assert_status (health, 200);
+  g_assert_cmpstr (kvota_test_reply_get_string (health, "status"), ==, "ok");
+  g_assert_cmpstr (kvota_test_reply_get_string (health, "version"), ==, PACKAGE_VERSION);
+}
+
+/* Reads API.md: its "### `METHOD PATH`" headings, each with the text of
+ * its "Access:" up to the first full stop. */
+static GHashTable *
+read_documented_routes (void)
+{
+  g_autoptr(GHashTable) documented = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *current = NULL;
+  g_autoptr(GString) paragraph = g_string_new (NULL);
+  g_auto(GStrv) lines = NULL;
+
+  g_file_get_contents (kvota_test_file ("KVOTA_API_MD"), &contents, NULL, &error);
+  g_assert_no_error (error);
+
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; ; i++)
+    {
+      const char *line = lines[i];
+      gboolean heading = line != NULL && g_str_has_prefix (line, "#");
+
+      /* A paragraph ends at a blank line, a heading or the end. */
+      if (current != NULL && (line == NULL || heading || line[0] == '\0') && paragraph->len > 0)
+        {
+          const char *access = strstr (paragraph->str, "Access: ");
+          const char *end;
+
+          if (access == NULL)
+            g_error ("API.md documents “%s” without an “Access:” line", current);
+          access += strlen ("Access: ");
+          for (end = access; *end != '\0' && !(end[0] == '.' && (end[1] == ' ' || end[1] == '\0')); end++)
+            ;
+          g_hash_table_replace (documented, g_steal_pointer (&current), g_strndup (access, end - access));
+          g_string_truncate (paragraph, 0);
+        }
+
+      if (line == NULL)
+        break;
+
+      if (g_str_has_prefix (line, "### `") && g_str_has_suffix (line, "`"))
+        {
+          g_free (current);
+          current = g_strndup (line + 5, strlen (line) - 6);
+          if (g_hash_table_contains (documented, current))
+            g_error ("API.md documents “%s” twice", current);
+          g_string_truncate (paragraph, 0);
+        }
+      else if (heading)
+        g_clear_pointer (&current, g_free);
+      else if (current != NULL && line[0] != '\0')
+        {
+          if (paragraph->len > 0)
+            g_string_append_c (paragraph, ' ');
+          g_string_append (paragraph, line);
+        }
+    }
+
+  return g_steal_pointer (&documented);
+}
+
+static void
+test_routes_documented (void)
+{
+  g_autoptr(GPtrArray) routes = list_routes ();
+  g_autoptr(GHashTable) documented = read_documented_routes ();
+  g_autoptr(GRegex) heading = g_regex_new ("^### `[A-Z]+ /", G_REGEX_MULTILINE, 0, NULL);
+  GHashTableIter iter;
+  const char *route;
+  const char *access;
+
+  /* Every route of the server is documented... */
+  for (guint i = 0; i < routes->len; i++)
+    {
+      route = g_ptr_array_index (routes, i);
+      if (!g_hash_table_contains (documented, route))
+        g_error ("API.md lacks a heading ### `%s`", route);
+    }
+
+  /* ...every documented route exists... */
+  g_hash_table_iter_init (&iter, documented);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &route, (gpointer *) &access))
+    {
+      if (!g_ptr_array_find_with_equal_func (routes, route, g_str_equal, NULL))
+        g_error ("API.md documents ### `%s`, which the server does not have", route);
+    }
+  g_assert_cmpuint (g_hash_table_size (documented), ==, routes->len);
+
+  /* ...and the role test's table says what API.md says. */
+  for (guint i = 0; i < routes->len; i++)
+    {
+      const RouteAccess *expected;
+
+      route = g_ptr_array_index (routes, i);
+      if ((expected = find_access (route)) == NULL)
+        g_error ("The role table of test-routes.c lacks “%s”: copy its access from API.md", route);
+      if (strcmp (expected->access, g_hash_table_lookup (documented, route)) != 0)
+        g_error ("API.md now says “Access: %s” for %s, and the role table of test-routes.c says “%s”: "
+                 "update the table", (const char *) g_hash_table_lookup (documented, route), route,
+                 expected->access);
+    }
+  g_assert_cmpuint (G_N_ELEMENTS (access_table), ==, routes->len);
+}
+
+static void
+check_cell (KvotaTestServer *server,
+            const char      *route,
+            guint            column,
+            const char      *token,
+            gboolean         allowed,
+            const char      *body)
+{
+  g_autoptr(KvotaTestReply) reply = NULL;
+  g_autofree char *method = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *described = NULL;
+  g_autofree char *message = NULL;
+  const char *code;
+
+  /* Objects that do not exist: the role check comes first, and whatever
+   * a handler does next, it finds nothing to change. */
+  split_route (route, "999999", "KZ-100-999999", &method, &path);
+  reply = kvota_test_server_request (server, method, path, token, body, -1);
+  code = kvota_test_reply_error_code (reply);
+
+  if (allowed ? (reply->status != 403 && reply->status != 401 && reply->status != 405 &&
+                 reply->status < 500)
+              : (reply->status == 403 && g_strcmp0 (code, "forbidden") == 0))
+    return;
+
+  described = kvota_test_reply_describe (reply);
+  message = g_strdup_printf ("%s as %s: expected %s, got %s", route,
+                             kvota_test_user_name (column_users[column]),
+                             allowed ? "to pass the role check" : "403 forbidden", described);
+  g_assertion_message (G_LOG_DOMAIN, __FILE__, __LINE__, G_STRFUNC, message);
+}
+
+static void
+test_routes_roles (void)
+{
+  g_autoptr(KvotaTestServer) server = kvota_test_server_new ();
+  g_autoptr(GPtrArray) routes = list_routes ();
+  g_autofree char *ledger_before = NULL;
+  g_autofree char *ledger_after = NULL;
+  g_autofree char *admin = NULL;
+  char *tokens[N_COLUMNS];
+  guint audit_before;
+  guint cells = 0;
+
+  kvota_test_server_start (server, NULL);
+  admin = kvota_test_server_login (server, KVOTA_TEST_ADMIN);
+  ledger_before = kvota_test_server_ledger (server, admin);
+  audit_before = kvota_test_server_count_audit (server, admin);
+
+  for (guint column = 0; column < N_COLUMNS; column++)
+    tokens[column] = kvota_test_server_login (server, column_users[column]);
+
+  /* Every route with every role; logging out comes last. */
+  for (guint i = 0; i < routes->len; i++)
+    {
+      const char *route = g_ptr_array_index (routes, i);
+      const RouteAccess *access = find_access (route);
+
+      if (access == NULL)
+        g_error ("The role table of test-routes.c lacks “%s”: copy its access from API.md", route);
+      if (strcmp (route, "DELETE /api/v1/session") == 0)
+        continue;
+
+      for (guint column = 0; column < N_COLUMNS; column++, cells++)
+        check_cell (server, route, column, tokens[column],
+                    (access->allowed & (1u << column)) != 0, access->body);
+    }
+
+  /* Nothing the walk did changed the registry. */
+  ledger_after = kvota_test_server_ledger (server, admin);
+  g_assert_cmpstr (ledger_after, ==, ledger_before);
+  g_assert_cmpuint (kvota_test_server_count_audit (server, admin), ==, audit_before);
+
+  /* Within their rights, holders see their own things and nobody else's. */
+  {
+    g_autoptr(KvotaTestReply) own_rep = NULL;
+    g_autoptr(KvotaTestReply) own_acct = NULL;
+    g_autoptr(KvotaTestReply) own_nature = NULL;
+    g_autoptr(KvotaTestReply) other_nature = NULL;
+    g_autoptr(KvotaTestReply) broker_own = NULL;
+    g_autoptr(KvotaTestReply) broker_other = NULL;
+    g_autoptr(KvotaTestReply) ministry_other = NULL;
+    g_autofree char *path = NULL;
+
+    path = g_strdup_printf ("/api/v1/accounts/%s", server->account_a);
+    own_rep = kvota_test_server_request (server, "GET", path, tokens[COLUMN_REP_INDIVIDUAL], NULL, 0);
+    kvota_test_assert_status (own_rep, 200);
+    g_assert_cmpstr (kvota_test_reply_get_string (own_rep, "account"), ==, server->account_a);
+    g_assert_cmpint (kvota_test_reply_get_int (own_rep, "organisation_id"), ==, server->organisation_a);
+    g_assert_cmpuint (kvota_test_reply_get_length (own_rep, "holdings"), ==, 0);
+    own_acct = kvota_test_server_request (server, "GET", path, tokens[COLUMN_ACCT_INDIVIDUAL], NULL, 0);
+    kvota_test_assert_status (own_acct, 200);
+    other_nature = kvota_test_server_request (server, "GET", path, tokens[COLUMN_REP_NATURE], NULL, 0);
+    kvota_test_assert_error (other_nature, 404, "not-found");
+    g_clear_pointer (&path, g_free);
+
+    path = g_strdup_printf ("/api/v1/accounts/%s", server->account_nature);
+    own_nature = kvota_test_server_request (server, "GET", path, tokens[COLUMN_REP_NATURE], NULL, 0);
+    kvota_test_assert_status (own_nature, 200);
+    g_clear_pointer (&path, g_free);
+
+    path = g_strdup_printf ("/api/v1/organisations/%" G_GINT64_FORMAT, server->organisation_broker);
+    broker_own = kvota_test_server_request (server, "GET", path, tokens[COLUMN_REP_BROKER], NULL, 0);
+    kvota_test_assert_status (broker_own, 200);
+    g_assert_cmpstr (kvota_test_reply_get_string (broker_own, "organisation.holder_type"), ==, "broker");
+    g_assert_null (json_node_get_string (kvota_test_reply_lookup (broker_own, "organisation.account")));
+    g_clear_pointer (&path, g_free);
+
+    path = g_strdup_printf ("/api/v1/organisations/%" G_GINT64_FORMAT, server->organisation_a);
+    broker_other = kvota_test_server_request (server, "GET", path, tokens[COLUMN_REP_BROKER], NULL, 0);
+    kvota_test_assert_error (broker_other, 404, "not-found");
+    ministry_other = kvota_test_server_request (server, "GET", path, tokens[COLUMN_MINISTRY], NULL, 0);
+    kvota_test_assert_status (ministry_other, 200);
+    g_assert_cmpstr (kvota_test_reply_get_string (ministry_other, "organisation.bin"), ==, KVOTA_TEST_BIN_A);
+  }
+
+  /* Anyone logged in may log out. */
+  for (guint column = 0; column < N_COLUMNS; column++, cells++)
+    {
+      g_autoptr(KvotaTestReply) logout = NULL;
+      g_autoptr(KvotaTestReply) after = NULL;
+
+      logout = kvota_test_server_request (server, "DELETE", "/api/v1/session", tokens[column], NULL, 0);
+      kvota_test_assert_status (logout, 204);
+      after = kvota_test_server_request (server, "GET", "/api/v1/me", tokens[column], NULL, 0);
+      kvota_test_assert_error (after, 401, "invalid-token");
+      g_free (tokens[column]);
+    }
+
+  g_assert_cmpuint (cells, ==, routes->len * N_COLUMNS);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  setlocale (LC_ALL, "");
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/server/routes/no-token", test_routes_no_token);
+  g_test_add_func ("/server/routes/documented", test_routes_documented);
+  g_test_add_func ("/server/routes/roles", test_routes_roles);
+
+  return g_test_run ();
+}
