@@ -92,7 +92,7 @@ static const char *
 need_db (const char *db)
 {
   if (db == NULL)
-    g_printerr ("kvotactl: %s\n", _("Say which registry to use: --db PATH."));
+    g_printerr ("kvotactl: %s\n", _("Please give the registry to use: --db PATH."));
   return db;
 }
 
@@ -220,7 +220,7 @@ create_admin_cb (int    argc,
   if (need_db (db) == NULL)
     return 2;
   if (username == NULL)
-    return usage_error (context, _("Say the administrator’s login name: --username LOGIN."));
+    return usage_error (context, _("Please give the administrator’s login name: --username LOGIN."));
 
   if (!kvota_secret_init (&error) ||
       (store = kvota_store_open (db, FALSE, &error)) == NULL ||
@@ -332,7 +332,7 @@ backup_cb (int    argc,
   if (need_db (db) == NULL)
     return 2;
   if (to == NULL)
-    return usage_error (context, _("Say where to write the backup with --to FILE."));
+    return usage_error (context, _("Please give the file to write the backup to: --to FILE."));
 
   if (g_file_test (to, G_FILE_TEST_EXISTS))
     {
@@ -393,7 +393,7 @@ demo_cb (int    argc,
 
   if (g_file_test (db, G_FILE_TEST_EXISTS))
     {
-      g_printerr (_("kvotactl: “%s” already exists; a demo registry is only ever created anew.\n"), db);
+      g_printerr (_("kvotactl: “%s” already exists; a demo registry is never written over an existing file.\n"), db);
       return 1;
     }
 
@@ -424,7 +424,7 @@ demo_cb (int    argc,
 static const Command commands[] = {
   { "init", init_cb, N_("Create a new, empty registry database") },
   { "create-admin", create_admin_cb, N_("Create an administrator") },
-  { "verify", verify_cb, N_("Check that the ledger balances and the audit journal is unbroken") },
+  { "verify", verify_cb, N_("Check that the ledger balances and that the audit journal is unbroken") },
   { "backup", backup_cb, N_("Write a consistent backup while the server runs") },
   { "demo", demo_cb, N_("Create a demo registry and print its logins") },
 };

@@ -42,7 +42,7 @@ static const ErrorInfo error_info[KVOTA_ERROR_N_CODES] = {
   [KVOTA_ERROR_UNKNOWN_FIELD] =
     { "unknown-field", 400,
       N_("The request contains a value the registry does not know."),
-      N_("The request has a member “%s” that the registry does not accept.") },
+      N_("The request has a field “%s” that the registry does not accept.") },
   [KVOTA_ERROR_INVALID_VALUE] =
     { "invalid-value", 400,
       N_("A value in the request is not acceptable."),
@@ -143,7 +143,7 @@ static const ErrorInfo error_info[KVOTA_ERROR_N_CODES] = {
       N_("This registration key has been revoked. Ask the registry administrator for a new one."), NULL },
   [KVOTA_ERROR_REGISTRATION_KEY_MISMATCH] =
     { "registration-key-mismatch", 409,
-      N_("This registration key was issued for another organisation or holder type."), NULL },
+      N_("This registration key was issued for another organisation or type of account holder."), NULL },
   [KVOTA_ERROR_INVALID_DOCUMENT] =
     { "invalid-document", 400,
       N_("The document must be a PDF file or a PNG or JPEG scan, and not empty."), NULL },
@@ -173,7 +173,7 @@ static const ErrorInfo error_info[KVOTA_ERROR_N_CODES] = {
       N_("The password reset key is wrong or has expired."), NULL },
   [KVOTA_ERROR_PASSWORD_RESET_PENDING] =
     { "password-reset-pending", 403,
-      N_("Your password was reset by the administrator. Set a new one with the reset key you were given."), NULL },
+      N_("The administrator has reset your password. Please set a new one using the reset key you were given."), NULL },
 };
 
 /* Errors about one value of a request carry the value's name, so that the

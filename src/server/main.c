@@ -89,7 +89,7 @@ main (int   argc,
 
   if (db == NULL)
     {
-      g_printerr ("kvota-server: %s\n", _("Say which registry to serve: --db PATH."));
+      g_printerr ("kvota-server: %s\n", _("Please give the registry to serve: --db PATH."));
       return 2;
     }
 
