@@ -174,6 +174,21 @@ static const ErrorInfo error_info[KVOTA_ERROR_N_CODES] = {
   [KVOTA_ERROR_PASSWORD_RESET_PENDING] =
     { "password-reset-pending", 403,
       N_("The administrator has reset your password. Please set a new one using the reset key you were given."), NULL },
+  [KVOTA_ERROR_SPREADSHEET_UNSUPPORTED] =
+    { "spreadsheet-unsupported", 415,
+      N_("The file is not a spreadsheet Kvota can read. Save it as .xlsx, .xls or .ods."), NULL },
+  [KVOTA_ERROR_SPREADSHEET_ENCRYPTED] =
+    { "spreadsheet-encrypted", 422,
+      N_("The spreadsheet is protected with a password. Save it without a password and try again."), NULL },
+  [KVOTA_ERROR_SPREADSHEET_DAMAGED] =
+    { "spreadsheet-damaged", 422,
+      N_("The spreadsheet is damaged or incomplete. Save it again from the office suite, or send it again."), NULL },
+  [KVOTA_ERROR_SPREADSHEET_TOO_LARGE] =
+    { "spreadsheet-too-large", 413,
+      N_("The spreadsheet is larger than Kvota reads."), NULL },
+  [KVOTA_ERROR_SPREADSHEET_NO_SHEET] =
+    { "spreadsheet-no-sheet", 404,
+      N_("The spreadsheet has no such sheet."), NULL },
 };
 
 /* Errors about one value of a request carry the value's name, so that the
