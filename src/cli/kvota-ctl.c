@@ -16,6 +16,7 @@
 #include <glib/gstdio.h>
 
 #include "kvota-ctl.h"
+#include "kvota-ctl-private.h"
 #include "kvota-demo.h"
 #include "kvota-error.h"
 #include "kvota-secret.h"
@@ -34,25 +35,24 @@ typedef struct
   const char  *summary;
 } Command;
 
-static int
-fail (const GError *error)
+int
+_kvota_ctl_fail (const GError *error)
 {
   g_printerr ("kvotactl: %s\n", error->message);
   return 1;
 }
 
-static int
-usage_error (GOptionContext *context,
-             const char     *message)
+int
+_kvota_ctl_usage_error (const char *message)
 {
   g_printerr ("kvotactl: %s\n", message);
   g_printerr (_("Run “%s --help” for the options.\n"), g_get_prgname ());
   return 2;
 }
 
-static GOptionContext *
-command_context (const char *command,
-                 const char *summary)
+GOptionContext *
+_kvota_ctl_context (const char *command,
+                    const char *summary)
 {
   GOptionContext *context = g_option_context_new (NULL);
   g_autofree char *name = g_strdup_printf ("kvotactl %s", command);
@@ -63,25 +63,25 @@ command_context (const char *command,
   return context;
 }
 
-static gboolean
-parse (GOptionContext     *context,
-       const GOptionEntry *entries,
-       int                *argc,
-       char             ***argv)
+gboolean
+_kvota_ctl_parse (GOptionContext     *context,
+                  const GOptionEntry *entries,
+                  int                *argc,
+                  char             ***argv)
 {
   g_autoptr(GError) error = NULL;
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, argc, argv, &error))
     {
-      usage_error (context, error->message);
+      _kvota_ctl_usage_error (error->message);
       return FALSE;
     }
 
   if (*argc > 1)
     {
       g_autofree char *message = g_strdup_printf (_("Unexpected argument “%s”."), (*argv)[1]);
-      usage_error (context, message);
+      _kvota_ctl_usage_error (message);
       return FALSE;
     }
 
@@ -163,7 +163,7 @@ static int
 init_cb (int    argc,
          char **argv)
 {
-  g_autoptr(GOptionContext) context = command_context ("init", _("Create a new, empty registry database."));
+  g_autoptr(GOptionContext) context = _kvota_ctl_context ("init", _("Create a new, empty registry database."));
   g_autoptr(KvotaStore) store = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *db = NULL;
@@ -172,7 +172,7 @@ init_cb (int    argc,
     { NULL }
   };
 
-  if (!parse (context, entries, &argc, &argv))
+  if (!_kvota_ctl_parse (context, entries, &argc, &argv))
     return 2;
   if (need_db (db) == NULL)
     return 2;
@@ -185,7 +185,7 @@ init_cb (int    argc,
 
   if ((store = kvota_store_open (db, TRUE, &error)) == NULL ||
       !kvota_store_set_setting (store, "kvotactl", "require-admin-two-factor", "true", &error))
-    return fail (error);
+    return _kvota_ctl_fail (error);
 
   g_print (_("Created the registry “%s”.\n"), db);
   g_print (_("Next, create its first administrator:\n  kvotactl create-admin --db %s --username NAME\n"), db);
@@ -198,7 +198,7 @@ static int
 create_admin_cb (int    argc,
                  char **argv)
 {
-  g_autoptr(GOptionContext) context = command_context ("create-admin",
+  g_autoptr(GOptionContext) context = _kvota_ctl_context ("create-admin",
                                                        _("Create an administrator. The password is read from the terminal, or from standard input."));
   g_autoptr(KvotaStore) store = NULL;
   g_autoptr(KvotaUser) user = NULL;
@@ -215,26 +215,26 @@ create_admin_cb (int    argc,
     { NULL }
   };
 
-  if (!parse (context, entries, &argc, &argv))
+  if (!_kvota_ctl_parse (context, entries, &argc, &argv))
     return 2;
   if (need_db (db) == NULL)
     return 2;
   if (username == NULL)
-    return usage_error (context, _("Please give the administrator’s login name: --username LOGIN."));
+    return _kvota_ctl_usage_error (_("Please give the administrator’s login name: --username LOGIN."));
 
   if (!kvota_secret_init (&error) ||
       (store = kvota_store_open (db, FALSE, &error)) == NULL ||
       (password = read_password (&error)) == NULL ||
       !kvota_password_check_strength (password, &error) ||
       (hash = kvota_password_hash (password, &error)) == NULL)
-    return fail (error);
+    return _kvota_ctl_fail (error);
 
   user = kvota_store_create_user (store, "kvotactl",
                                   kvota_store_find_organisation_by_type (store, KVOTA_HOLDER_TYPE_REGISTRY),
                                   username, hash, full_name != NULL ? full_name : username,
                                   KVOTA_ROLE_ADMINISTRATOR, &error);
   if (user == NULL)
-    return fail (error);
+    return _kvota_ctl_fail (error);
 
   g_print (_("Created the administrator “%s”.\n"), user->username);
   return 0;
@@ -246,7 +246,7 @@ static int
 verify_cb (int    argc,
            char **argv)
 {
-  g_autoptr(GOptionContext) context = command_context ("verify",
+  g_autoptr(GOptionContext) context = _kvota_ctl_context ("verify",
                                                        _("Check that the ledger balances and that the audit journal is unbroken."));
   g_autoptr(KvotaStore) store = NULL;
   g_autoptr(GArray) totals = NULL;
@@ -261,13 +261,13 @@ verify_cb (int    argc,
     { NULL }
   };
 
-  if (!parse (context, entries, &argc, &argv))
+  if (!_kvota_ctl_parse (context, entries, &argc, &argv))
     return 2;
   if (need_db (db) == NULL)
     return 2;
 
   if ((store = kvota_store_open (db, FALSE, &error)) == NULL)
-    return fail (error);
+    return _kvota_ctl_fail (error);
 
   if ((totals = kvota_store_check_ledger (store, &error)) == NULL)
     {
@@ -313,7 +313,7 @@ static int
 backup_cb (int    argc,
            char **argv)
 {
-  g_autoptr(GOptionContext) context = command_context ("backup",
+  g_autoptr(GOptionContext) context = _kvota_ctl_context ("backup",
                                                        _("Write a consistent copy of the registry, even while the server runs."));
   g_autoptr(KvotaStore) store = NULL;
   g_autoptr(KvotaStore) copy = NULL;
@@ -327,12 +327,12 @@ backup_cb (int    argc,
     { NULL }
   };
 
-  if (!parse (context, entries, &argc, &argv))
+  if (!_kvota_ctl_parse (context, entries, &argc, &argv))
     return 2;
   if (need_db (db) == NULL)
     return 2;
   if (to == NULL)
-    return usage_error (context, _("Please give the file to write the backup to: --to FILE."));
+    return _kvota_ctl_usage_error (_("Please give the file to write the backup to: --to FILE."));
 
   if (g_file_test (to, G_FILE_TEST_EXISTS))
     {
@@ -342,13 +342,13 @@ backup_cb (int    argc,
 
   if ((store = kvota_store_open (db, FALSE, &error)) == NULL ||
       !kvota_store_backup (store, to, &error))
-    return fail (error);
+    return _kvota_ctl_fail (error);
 
   /* A backup is only as good as its restore: prove this one opens and balances. */
   if ((copy = kvota_store_open (to, FALSE, &error)) == NULL ||
       (totals = kvota_store_check_ledger (copy, &error)) == NULL ||
       !kvota_store_verify_audit (copy, NULL, NULL, &error))
-    return fail (error);
+    return _kvota_ctl_fail (error);
 
   g_print (_("Wrote the backup “%s”; it opens, its ledger balances and its audit journal is unbroken.\n"), to);
   return 0;
@@ -375,7 +375,7 @@ static int
 demo_cb (int    argc,
          char **argv)
 {
-  g_autoptr(GOptionContext) context = command_context ("demo",
+  g_autoptr(GOptionContext) context = _kvota_ctl_context ("demo",
                                                        _("Create a demo registry with sample organisations, users and quotas, and print its logins."));
   g_autoptr(KvotaStore) store = NULL;
   g_autoptr(GPtrArray) logins = NULL;
@@ -386,7 +386,7 @@ demo_cb (int    argc,
     { NULL }
   };
 
-  if (!parse (context, entries, &argc, &argv))
+  if (!_kvota_ctl_parse (context, entries, &argc, &argv))
     return 2;
   if (need_db (db) == NULL)
     return 2;
@@ -404,7 +404,7 @@ demo_cb (int    argc,
     {
       g_clear_object (&store);
       g_remove (db);
-      return fail (error);
+      return _kvota_ctl_fail (error);
     }
 
   g_print (_("Created the demo registry “%s”. Two-factor login for administrators is off in a demo registry.\n"), db);
@@ -427,6 +427,7 @@ static const Command commands[] = {
   { "verify", verify_cb, N_("Check that the ledger balances and that the audit journal is unbroken") },
   { "backup", backup_cb, N_("Write a consistent backup while the server runs") },
   { "demo", demo_cb, N_("Create a demo registry and print its logins") },
+  { "sheet", _kvota_ctl_sheet, N_("Show what the spreadsheet reader sees: sheet list, sheet dump") },
 };
 
 static void
