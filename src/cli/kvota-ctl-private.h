@@ -20,5 +20,7 @@ int             _kvota_ctl_usage_error (const char          *message);
 
 int             _kvota_ctl_sheet       (int                  argc,
                                         char               **argv);
+int             _kvota_ctl_nap         (int                  argc,
+                                        char               **argv);
 
 G_END_DECLS

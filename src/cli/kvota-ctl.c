@@ -427,6 +427,7 @@ static const Command commands[] = {
   { "verify", verify_cb, N_("Check that the ledger balances and that the audit journal is unbroken") },
   { "backup", backup_cb, N_("Write a consistent backup while the server runs") },
   { "demo", demo_cb, N_("Create a demo registry and print its logins") },
+  { "nap", _kvota_ctl_nap, N_("Check a National Allocation Plan file, or print its plan: nap check, nap dump") },
   { "sheet", _kvota_ctl_sheet, N_("Show what the spreadsheet reader sees: sheet list, sheet dump") },
 };
 
