@@ -256,6 +256,11 @@ def main():
     convert([plan_sheet([2014, 2015], "kk", 1)], [(os.path.join(tests, "nap-kk-2014-2015.ods"), ODS)])
     convert([plan_sheet([2014, 2015], "en", 2)], [(os.path.join(tests, "nap-en-2014-2015.xls"), XLS)])
     convert([plan_sheet([2014], "ru", 3, errors=True)], [(os.path.join(tests, "nap-errors-2014.xlsx"), XLSX)])
+    other = Sheet("Budget")
+    for r, (name, value) in enumerate([("Item", "Amount"), ("Paper", 120), ("Ink", 45.5)]):
+        other.text(r, 0, name)
+        (other.text if isinstance(value, str) else other.number)(r, 1, value)
+    convert([other], [(os.path.join(tests, "not-a-plan.xlsx"), XLSX)])
     return 0
 
 

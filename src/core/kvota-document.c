@@ -41,28 +41,28 @@ kvota_document_sniff (const guchar *data,
 }
 
 /**
- * kvota_document_decode:
- * @base64: the document in base64, as a request carries it
- * @content_type: (out): the type found in its bytes
+ * kvota_document_decode_base64:
+ * @base64: a file in base64, as a request carries it
+ * @max_size: the largest file accepted
+ * @field: the request member it came in, for the error
  * @error: return location for a #GError, or %NULL
  *
  * GLib's decoder skips characters outside the alphabet without a word, so
  * the text is checked first: a damaged upload is refused, not stored.
  *
- * Returns: (transfer full) (nullable): the document's bytes, or %NULL with
+ * Returns: (transfer full) (nullable): the file's bytes, or %NULL with
  *   %KVOTA_ERROR_INVALID_DOCUMENT or %KVOTA_ERROR_DOCUMENT_TOO_LARGE
  */
 GBytes *
-kvota_document_decode (const char   *base64,
-                       const char  **content_type,
-                       GError      **error)
+kvota_document_decode_base64 (const char  *base64,
+                              gsize        max_size,
+                              const char  *field,
+                              GError     **error)
 {
-  g_autofree guchar *data = NULL;
+  guchar *data;
   gsize length = 0;
   gsize padding = 0;
   gsize n = 0;
-
-  g_return_val_if_fail (content_type != NULL, NULL);
 
   if (base64 == NULL)
     goto invalid;
@@ -79,21 +79,59 @@ kvota_document_decode (const char   *base64,
   if (n == 0 || n % 4 != 0 || padding > 2)
     goto invalid;
 
-  if (n / 4 * 3 - padding > KVOTA_DOCUMENT_MAX_SIZE)
+  if (n / 4 * 3 - padding > max_size)
     {
-      kvota_set_error (error, KVOTA_ERROR_DOCUMENT_TOO_LARGE, "document");
+      kvota_set_error (error, KVOTA_ERROR_DOCUMENT_TOO_LARGE, field);
       return NULL;
     }
 
   data = g_base64_decode (base64, &length);
-  if (length == 0 || (*content_type = kvota_document_sniff (data, length)) == NULL)
-    goto invalid;
+  if (length == 0)
+    {
+      g_free (data);
+      goto invalid;
+    }
 
-  return g_bytes_new_take (g_steal_pointer (&data), length);
+  return g_bytes_new_take (data, length);
 
 invalid:
-  kvota_set_error (error, KVOTA_ERROR_INVALID_DOCUMENT, "document");
+  kvota_set_error (error, KVOTA_ERROR_INVALID_DOCUMENT, field);
   return NULL;
+}
+
+/**
+ * kvota_document_decode:
+ * @base64: the document in base64, as a request carries it
+ * @content_type: (out): the type found in its bytes
+ * @error: return location for a #GError, or %NULL
+ *
+ * A signed document: a PDF, PNG or JPEG, recognised by its content.
+ *
+ * Returns: (transfer full) (nullable): the document's bytes, or %NULL with
+ *   %KVOTA_ERROR_INVALID_DOCUMENT or %KVOTA_ERROR_DOCUMENT_TOO_LARGE
+ */
+GBytes *
+kvota_document_decode (const char   *base64,
+                       const char  **content_type,
+                       GError      **error)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  gsize length;
+  gconstpointer data;
+
+  g_return_val_if_fail (content_type != NULL, NULL);
+
+  if ((bytes = kvota_document_decode_base64 (base64, KVOTA_DOCUMENT_MAX_SIZE, "document", error)) == NULL)
+    return NULL;
+
+  data = g_bytes_get_data (bytes, &length);
+  if ((*content_type = kvota_document_sniff (data, length)) == NULL)
+    {
+      kvota_set_error (error, KVOTA_ERROR_INVALID_DOCUMENT, "document");
+      return NULL;
+    }
+
+  return g_steal_pointer (&bytes);
 }
 
 /**

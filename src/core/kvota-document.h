@@ -14,6 +14,10 @@ G_BEGIN_DECLS
 
 const char *kvota_document_sniff        (const guchar  *data,
                                          gsize          length);
+GBytes     *kvota_document_decode_base64 (const char   *base64,
+                                         gsize          max_size,
+                                         const char    *field,
+                                         GError       **error);
 GBytes     *kvota_document_decode       (const char    *base64,
                                          const char   **content_type,
                                          GError       **error);

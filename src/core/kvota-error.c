@@ -189,6 +189,15 @@ static const ErrorInfo error_info[KVOTA_ERROR_N_CODES] = {
   [KVOTA_ERROR_SPREADSHEET_NO_SHEET] =
     { "spreadsheet-no-sheet", 404,
       N_("The spreadsheet has no such sheet."), NULL },
+  [KVOTA_ERROR_NAP_INVALID] =
+    { "nap-invalid", 422,
+      N_("The allocation plan has errors; see its findings."), NULL },
+  [KVOTA_ERROR_NAP_MISMATCH] =
+    { "nap-mismatch", 422,
+      N_("The plan sent does not match the plan in its file."), NULL },
+  [KVOTA_ERROR_NAP_DRAFT_PENDING] =
+    { "nap-draft-pending", 409,
+      N_("Another draft plan for this period is waiting: apply or discard it first."), NULL },
 };
 
 /* Errors about one value of a request carry the value's name, so that the

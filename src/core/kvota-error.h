@@ -82,9 +82,13 @@ typedef enum
   KVOTA_ERROR_SPREADSHEET_DAMAGED,
   KVOTA_ERROR_SPREADSHEET_TOO_LARGE,
   KVOTA_ERROR_SPREADSHEET_NO_SHEET,
+  /* National Allocation Plans */
+  KVOTA_ERROR_NAP_INVALID,
+  KVOTA_ERROR_NAP_MISMATCH,
+  KVOTA_ERROR_NAP_DRAFT_PENDING,
 } KvotaError;
 
-#define KVOTA_ERROR_N_CODES (KVOTA_ERROR_SPREADSHEET_NO_SHEET + 1)
+#define KVOTA_ERROR_N_CODES (KVOTA_ERROR_NAP_DRAFT_PENDING + 1)
 
 GQuark       kvota_error_quark               (void);
 const char  *kvota_error_code_to_string      (KvotaError   code);

@@ -278,6 +278,15 @@ read_member (JsonNode          *member,
   gpointer slot = G_STRUCT_MEMBER_P (target, field->offset);
   GType value_type;
 
+  if (field->type == KVOTA_FIELD_OBJECT)
+    {
+      if (!JSON_NODE_HOLDS_OBJECT (member))
+        goto wrong_type;
+      g_clear_pointer ((JsonNode **) slot, json_node_unref);
+      *(JsonNode **) slot = json_node_ref (member);
+      return TRUE;
+    }
+
   if (!JSON_NODE_HOLDS_VALUE (member))
     goto wrong_type;
 
@@ -305,6 +314,13 @@ read_member (JsonNode          *member,
         return TRUE;
       }
 
+    case KVOTA_FIELD_BASE64:
+      if (value_type != G_TYPE_STRING)
+        goto wrong_type;
+      g_free (*(char **) slot);
+      *(char **) slot = g_strdup (json_node_get_string (member));
+      return TRUE;
+
     case KVOTA_FIELD_INT64:
       if (value_type != G_TYPE_INT64)
         goto wrong_type;
@@ -316,6 +332,8 @@ read_member (JsonNode          *member,
         goto wrong_type;
       *(gboolean *) slot = json_node_get_boolean (member);
       return TRUE;
+
+    case KVOTA_FIELD_OBJECT:
 
     default:
       g_assert_not_reached ();
@@ -423,8 +441,11 @@ kvota_json_clear_strings (const KvotaField *fields,
 {
   for (guint i = 0; i < n_fields; i++)
     {
-      if (fields[i].type == KVOTA_FIELD_STRING || fields[i].type == KVOTA_FIELD_TEXT)
+      if (fields[i].type == KVOTA_FIELD_STRING || fields[i].type == KVOTA_FIELD_TEXT ||
+          fields[i].type == KVOTA_FIELD_BASE64)
         g_clear_pointer ((char **) G_STRUCT_MEMBER_P (target, fields[i].offset), g_free);
+      else if (fields[i].type == KVOTA_FIELD_OBJECT)
+        g_clear_pointer ((JsonNode **) G_STRUCT_MEMBER_P (target, fields[i].offset), json_node_unref);
     }
 }
 

@@ -16,8 +16,11 @@ typedef enum
 {
   KVOTA_FIELD_STRING,
   KVOTA_FIELD_TEXT,        /* a string that may span lines */
+  KVOTA_FIELD_BASE64,      /* a file in base64: as long as the route's body
+                            * limit allows; its decoder checks the content */
   KVOTA_FIELD_INT64,
   KVOTA_FIELD_BOOLEAN,
+  KVOTA_FIELD_OBJECT,      /* a JSON object, kept as a JsonNode */
 } KvotaFieldType;
 
 /**

@@ -402,6 +402,93 @@ audit_transaction (KvotaStore   *self,
   return g_steal_pointer (&transaction);
 }
 
+KvotaTransaction *
+_kvota_store_ledger_issue (KvotaStore     *self,
+                           const char     *actor,
+                           const char     *account,
+                           KvotaUnitType   unit_type,
+                           int             vintage,
+                           KvotaQuantity   quantity,
+                           GError        **error)
+{
+  Account to;
+  gint64 first = 1;
+  gint64 last;
+  gint64 id;
+
+  g_assert (!sqlite3_get_autocommit (self->db));
+
+  if (!kvota_quantity_validate (quantity, error) || !check_vintage (vintage, error))
+    return NULL;
+
+  if (!lookup_open_account (self, account, "account", &to, error))
+    return NULL;
+
+  {
+    g_autoptr(sqlite3_stmt) statement =
+      _kvota_store_prepare (self, "SELECT next_serial FROM serial_counters "
+                                  "WHERE unit_type = ? AND vintage = ?", error);
+
+    if (statement == NULL)
+      return NULL;
+    sqlite3_bind_text (statement, 1, kvota_unit_type_to_string (unit_type), -1, SQLITE_STATIC);
+    sqlite3_bind_int (statement, 2, vintage);
+    if (sqlite3_step (statement) == SQLITE_ROW)
+      first = sqlite3_column_int64 (statement, 0);
+  }
+
+  /* The last serial must leave room for the next one. */
+  if (!kvota_quantity_add (first - 1, quantity, &last, error))
+    return NULL;
+  if (last == G_MAXINT64)
+    {
+      kvota_set_error (error, KVOTA_ERROR_QUANTITY_OVERFLOW, "quantity");
+      return NULL;
+    }
+
+  {
+    g_autoptr(sqlite3_stmt) statement =
+      _kvota_store_prepare (self, "INSERT INTO serial_counters (unit_type, vintage, next_serial) "
+                                  "VALUES (?, ?, ?) ON CONFLICT (unit_type, vintage) "
+                                  "DO UPDATE SET next_serial = excluded.next_serial", error);
+
+    if (statement == NULL)
+      return NULL;
+    sqlite3_bind_text (statement, 1, kvota_unit_type_to_string (unit_type), -1, SQLITE_STATIC);
+    sqlite3_bind_int (statement, 2, vintage);
+    sqlite3_bind_int64 (statement, 3, last + 1);
+    if (!_kvota_store_step_done (self, statement, error))
+      return NULL;
+  }
+
+  id = insert_transaction (self, KVOTA_TRANSACTION_KIND_ISSUANCE, KVOTA_TRANSACTION_STATE_COMPLETED,
+                           unit_type, vintage, quantity, 0, to.id, actor, error);
+  if (id == 0 || !record_serials (self, id, first, last, error))
+    return NULL;
+
+  {
+    g_autoptr(sqlite3_stmt) statement =
+      _kvota_store_prepare (self,
+                            "INSERT INTO blocks (unit_type, vintage, first_serial, last_serial, "
+                            "account_id, state) VALUES (?, ?, ?, ?, ?, 'available')", error);
+
+    if (statement == NULL)
+      return NULL;
+    sqlite3_bind_text (statement, 1, kvota_unit_type_to_string (unit_type), -1, SQLITE_STATIC);
+    sqlite3_bind_int (statement, 2, vintage);
+    sqlite3_bind_int64 (statement, 3, first);
+    sqlite3_bind_int64 (statement, 4, last);
+    sqlite3_bind_int64 (statement, 5, to.id);
+    if (!_kvota_store_step_done (self, statement, error))
+      return NULL;
+  }
+
+  if (!merge_blocks (self, to.id, unit_type, vintage, error))
+    return NULL;
+
+  return audit_transaction (self, actor, "ledger.issue", id, NULL, error);
+}
+
 /**
  * kvota_store_issue:
  * @self: a #KvotaStore
@@ -428,10 +515,6 @@ kvota_store_issue (KvotaStore     *self,
                    GError        **error)
 {
   KvotaTransaction *transaction;
-  Account to;
-  gint64 first = 1;
-  gint64 last;
-  gint64 id;
 
   g_return_val_if_fail (KVOTA_IS_STORE (self), NULL);
   g_return_val_if_fail (actor != NULL, NULL);
@@ -442,84 +525,15 @@ kvota_store_issue (KvotaStore     *self,
   if (!_kvota_store_begin (self, error))
     return NULL;
 
-  if (!lookup_open_account (self, account, "account", &to, error))
-    goto failed;
-
-  {
-    g_autoptr(sqlite3_stmt) statement =
-      _kvota_store_prepare (self, "SELECT next_serial FROM serial_counters "
-                                  "WHERE unit_type = ? AND vintage = ?", error);
-
-    if (statement == NULL)
-      goto failed;
-    sqlite3_bind_text (statement, 1, kvota_unit_type_to_string (unit_type), -1, SQLITE_STATIC);
-    sqlite3_bind_int (statement, 2, vintage);
-    if (sqlite3_step (statement) == SQLITE_ROW)
-      first = sqlite3_column_int64 (statement, 0);
-  }
-
-  if (!kvota_quantity_add (first - 1, quantity, &last, error))
-    goto failed;
-
-  {
-    g_autoptr(sqlite3_stmt) statement =
-      _kvota_store_prepare (self, "INSERT INTO serial_counters (unit_type, vintage, next_serial) "
-                                  "VALUES (?, ?, ?) ON CONFLICT (unit_type, vintage) "
-                                  "DO UPDATE SET next_serial = excluded.next_serial", error);
-
-    if (statement == NULL)
-      goto failed;
-    sqlite3_bind_text (statement, 1, kvota_unit_type_to_string (unit_type), -1, SQLITE_STATIC);
-    sqlite3_bind_int (statement, 2, vintage);
-    /* last + 1 cannot overflow: it would need last == G_MAXINT64, and then
-     * serials start again at 1 only if... they never do; refuse it. */
-    if (last == G_MAXINT64)
-      {
-        kvota_set_error (error, KVOTA_ERROR_QUANTITY_OVERFLOW, "quantity");
-        goto failed;
-      }
-    sqlite3_bind_int64 (statement, 3, last + 1);
-    if (!_kvota_store_step_done (self, statement, error))
-      goto failed;
-  }
-
-  id = insert_transaction (self, KVOTA_TRANSACTION_KIND_ISSUANCE, KVOTA_TRANSACTION_STATE_COMPLETED,
-                           unit_type, vintage, quantity, 0, to.id, actor, error);
-  if (id == 0 || !record_serials (self, id, first, last, error))
-    goto failed;
-
-  {
-    g_autoptr(sqlite3_stmt) statement =
-      _kvota_store_prepare (self,
-                            "INSERT INTO blocks (unit_type, vintage, first_serial, last_serial, "
-                            "account_id, state) VALUES (?, ?, ?, ?, ?, 'available')", error);
-
-    if (statement == NULL)
-      goto failed;
-    sqlite3_bind_text (statement, 1, kvota_unit_type_to_string (unit_type), -1, SQLITE_STATIC);
-    sqlite3_bind_int (statement, 2, vintage);
-    sqlite3_bind_int64 (statement, 3, first);
-    sqlite3_bind_int64 (statement, 4, last);
-    sqlite3_bind_int64 (statement, 5, to.id);
-    if (!_kvota_store_step_done (self, statement, error))
-      goto failed;
-  }
-
-  if (!merge_blocks (self, to.id, unit_type, vintage, error) ||
-      (transaction = audit_transaction (self, actor, "ledger.issue", id, NULL, error)) == NULL)
-    goto failed;
-
-  if (!_kvota_store_commit (self, error))
+  transaction = _kvota_store_ledger_issue (self, actor, account, unit_type, vintage, quantity, error);
+  if (transaction == NULL || !_kvota_store_commit (self, error))
     {
-      kvota_transaction_free (transaction);
-      goto failed;
+      g_clear_pointer (&transaction, kvota_transaction_free);
+      _kvota_store_rollback (self);
+      return NULL;
     }
 
   return transaction;
-
-failed:
-  _kvota_store_rollback (self);
-  return NULL;
 }
 
 /**
@@ -654,6 +668,14 @@ kvota_store_decide_transfer (KvotaStore             *self,
       !lookup_account (self, before->to_account, "to_account", &to, error))
     goto failed;
 
+  /* A blocked organisation's account neither sends nor receives, even
+   * units it proposed to send before the block; rejecting gives them back. */
+  if (confirm && from.organisation_state != KVOTA_USER_STATE_ACTIVE)
+    {
+      kvota_set_error (error, KVOTA_ERROR_ACCOUNT_BLOCKED, "from_account");
+      goto failed;
+    }
+
   if (confirm && to.organisation_state != KVOTA_USER_STATE_ACTIVE)
     {
       kvota_set_error (error, KVOTA_ERROR_ACCOUNT_BLOCKED, "to_account");
@@ -706,6 +728,56 @@ failed:
   return NULL;
 }
 
+KvotaTransaction *
+_kvota_store_ledger_retire (KvotaStore            *self,
+                            const char            *actor,
+                            KvotaTransactionKind   kind,
+                            const char            *account,
+                            KvotaUnitType          unit_type,
+                            int                    vintage,
+                            KvotaQuantity          quantity,
+                            const char            *reason,
+                            GError               **error)
+{
+  Account from;
+  gint64 id;
+
+  g_assert (!sqlite3_get_autocommit (self->db));
+
+  if (!kvota_quantity_validate (quantity, error) || !check_vintage (vintage, error))
+    return NULL;
+
+  if (!lookup_open_account (self, account, "account", &from, error))
+    return NULL;
+
+  id = insert_transaction (self, kind, KVOTA_TRANSACTION_STATE_COMPLETED,
+                           unit_type, vintage, quantity, from.id, 0, actor, error);
+  if (id == 0 ||
+      !move_units (self, from.id, unit_type, vintage, KVOTA_BLOCK_STATE_AVAILABLE, 0, quantity,
+                   from.id,
+                   kind == KVOTA_TRANSACTION_KIND_SURRENDER ?
+                   KVOTA_BLOCK_STATE_SURRENDERED : KVOTA_BLOCK_STATE_CANCELLED,
+                   id, id, error))
+    return NULL;
+
+  if (reason != NULL)
+    {
+      g_autoptr(sqlite3_stmt) statement =
+        _kvota_store_prepare (self, "UPDATE transactions SET reason = ? WHERE id = ?", error);
+
+      if (statement == NULL)
+        return NULL;
+      sqlite3_bind_text (statement, 1, reason, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (statement, 2, id);
+      if (!_kvota_store_step_done (self, statement, error))
+        return NULL;
+    }
+
+  return audit_transaction (self, actor,
+                            kind == KVOTA_TRANSACTION_KIND_SURRENDER ? "ledger.surrender" : "ledger.cancel",
+                            id, NULL, error);
+}
+
 /**
  * kvota_store_retire:
  * @self: a #KvotaStore
@@ -733,8 +805,6 @@ kvota_store_retire (KvotaStore            *self,
                     GError               **error)
 {
   KvotaTransaction *transaction;
-  Account from;
-  gint64 id;
 
   g_return_val_if_fail (KVOTA_IS_STORE (self), NULL);
   g_return_val_if_fail (actor != NULL, NULL);
@@ -747,34 +817,16 @@ kvota_store_retire (KvotaStore            *self,
   if (!_kvota_store_begin (self, error))
     return NULL;
 
-  if (!lookup_open_account (self, account, "account", &from, error))
-    goto failed;
-
-  id = insert_transaction (self, kind, KVOTA_TRANSACTION_STATE_COMPLETED,
-                           unit_type, vintage, quantity, from.id, 0, actor, error);
-  if (id == 0 ||
-      !move_units (self, from.id, unit_type, vintage, KVOTA_BLOCK_STATE_AVAILABLE, 0, quantity,
-                   from.id,
-                   kind == KVOTA_TRANSACTION_KIND_SURRENDER ?
-                   KVOTA_BLOCK_STATE_SURRENDERED : KVOTA_BLOCK_STATE_CANCELLED,
-                   id, id, error) ||
-      (transaction = audit_transaction (self, actor,
-                                        kind == KVOTA_TRANSACTION_KIND_SURRENDER ?
-                                        "ledger.surrender" : "ledger.cancel",
-                                        id, NULL, error)) == NULL)
-    goto failed;
-
-  if (!_kvota_store_commit (self, error))
+  transaction = _kvota_store_ledger_retire (self, actor, kind, account, unit_type, vintage,
+                                            quantity, NULL, error);
+  if (transaction == NULL || !_kvota_store_commit (self, error))
     {
-      kvota_transaction_free (transaction);
-      goto failed;
+      g_clear_pointer (&transaction, kvota_transaction_free);
+      _kvota_store_rollback (self);
+      return NULL;
     }
 
   return transaction;
-
-failed:
-  _kvota_store_rollback (self);
-  return NULL;
 }
 
 /**

@@ -78,4 +78,27 @@ gint64        _kvota_store_account_id    (KvotaStore    *self,
                                           const char    *number,
                                           GError       **error);
 
+KvotaTransaction *_kvota_store_ledger_issue  (KvotaStore           *self,
+                                             const char           *actor,
+                                             const char           *account,
+                                             KvotaUnitType         unit_type,
+                                             int                   vintage,
+                                             KvotaQuantity         quantity,
+                                             GError              **error);
+KvotaTransaction *_kvota_store_ledger_retire (KvotaStore           *self,
+                                             const char           *actor,
+                                             KvotaTransactionKind  kind,
+                                             const char           *account,
+                                             KvotaUnitType         unit_type,
+                                             int                   vintage,
+                                             KvotaQuantity         quantity,
+                                             const char           *reason,
+                                             GError              **error);
+
+gboolean      _kvota_store_issue_waiting (KvotaStore    *self,
+                                          const char    *actor,
+                                          const char    *bin,
+                                          const char    *account,
+                                          GError       **error);
+
 G_END_DECLS

@@ -498,8 +498,8 @@ check_application (const KvotaApplication  *application,
          _kvota_store_check_name (application->address, "address", error) &&
          check_phone (application->phone, error) &&
          check_email (application->email, error) &&
-         _kvota_store_check_name (application->representative_name, "representative.full_name", error) &&
-         _kvota_store_check_name (application->representative_position, "representative.position", error);
+         _kvota_store_check_name (application->representative_name, "representative_name", error) &&
+         _kvota_store_check_name (application->representative_position, "representative_position", error);
 }
 
 static gboolean

@@ -142,6 +142,11 @@ _kvota_store_insert_organisation (KvotaStore       *self,
   if (!_kvota_store_audit (self, actor, "organisation.create", object, NULL, after, error))
     return NULL;
 
+  /* Quotas a plan allocated before the nature user registered. */
+  if (holder_type == KVOTA_HOLDER_TYPE_NATURE_USER &&
+      !_kvota_store_issue_waiting (self, actor, bin, organisation->account, error))
+    return NULL;
+
   return g_steal_pointer (&organisation);
 }
 

@@ -201,6 +201,33 @@ static const char * const migrations[] = {
   "CREATE INDEX applications_state ON applications (state, id);"
   "CREATE INDEX applications_username ON applications (username);"
   "CREATE INDEX applications_bin ON applications (bin);",
+
+  /* 3: National Allocation Plans */
+  "CREATE TABLE naps ("
+  "  id INTEGER PRIMARY KEY,"
+  "  first_year INTEGER NOT NULL,"
+  "  last_year INTEGER NOT NULL CHECK (last_year >= first_year),"
+  "  version INTEGER NOT NULL,"
+  "  state TEXT NOT NULL DEFAULT 'draft',"
+  "  file_sha256 TEXT NOT NULL REFERENCES documents (sha256),"
+  "  file_name TEXT NOT NULL,"
+  "  plan TEXT NOT NULL,"
+  "  created_by TEXT NOT NULL,"
+  "  created TEXT NOT NULL,"
+  "  decided_by TEXT,"
+  "  decided TEXT,"
+  "  UNIQUE (first_year, last_year, version)"
+  ") STRICT;"
+  "CREATE TABLE nap_allocations ("
+  "  nap_id INTEGER NOT NULL REFERENCES naps (id),"
+  "  bin TEXT NOT NULL,"
+  "  installation TEXT NOT NULL,"
+  "  year INTEGER NOT NULL,"
+  "  entitled INTEGER NOT NULL CHECK (entitled >= 0),"
+  "  issued INTEGER NOT NULL CHECK (issued >= 0),"
+  "  PRIMARY KEY (nap_id, bin, installation, year)"
+  ") STRICT;"
+  "CREATE INDEX nap_allocations_bin ON nap_allocations (bin);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == KVOTA_STORE_SCHEMA_VERSION);

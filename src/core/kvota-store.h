@@ -16,7 +16,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (KvotaStore, kvota_store, KVOTA, STORE, GObject)
 
 /* The schema version this build writes; older databases are migrated. */
-#define KVOTA_STORE_SCHEMA_VERSION 2
+#define KVOTA_STORE_SCHEMA_VERSION 3
 
 /**
  * KvotaPrincipal:
@@ -203,6 +203,84 @@ gboolean            kvota_store_widen_session     (KvotaStore       *self,
                                                    const char       *token_hash,
                                                    GError          **error);
 
+/* National Allocation Plans */
+typedef enum
+{
+  KVOTA_NAP_STATE_DRAFT,
+  KVOTA_NAP_STATE_APPLIED,
+  KVOTA_NAP_STATE_SUPERSEDED,
+  KVOTA_NAP_STATE_DISCARDED,
+} KvotaNapState;
+
+/**
+ * KvotaNapRecord:
+ *
+ * A plan the registry keeps: a draft, the applied version of its period,
+ * or one it replaced.
+ */
+typedef struct
+{
+  gint64         id;
+  int            first_year;
+  int            last_year;
+  int            version;
+  KvotaNapState  state;
+  char          *file_sha256;
+  char          *file_name;
+  char          *created_by;
+  char          *created;
+  char          *decided_by;
+  char          *decided;
+  char          *plan;           /* the plan's JSON, as kvota_nap_to_json() wrote it */
+} KvotaNapRecord;
+
+/**
+ * KvotaNapApplication:
+ *
+ * What applying a plan did, in tonnes: issued to registered nature users,
+ * withdrawn from them by an amendment, and waiting for operators not yet
+ * registered.
+ */
+typedef struct
+{
+  KvotaQuantity issued;
+  KvotaQuantity withdrawn;
+  KvotaQuantity waiting;
+  guint         n_transactions;
+} KvotaNapApplication;
+
+const char         *kvota_nap_state_to_string     (KvotaNapState     state);
+void                kvota_nap_record_free         (KvotaNapRecord   *record);
+JsonNode           *kvota_nap_record_to_json      (const KvotaNapRecord *record,
+                                                   gboolean          with_plan);
+KvotaNapRecord     *kvota_store_create_nap_draft  (KvotaStore       *self,
+                                                   const char       *actor,
+                                                   int               first_year,
+                                                   int               last_year,
+                                                   const char       *file_name,
+                                                   GBytes           *file,
+                                                   const char       *content_type,
+                                                   const char       *plan,
+                                                   GError          **error);
+GPtrArray          *kvota_store_list_naps         (KvotaStore       *self,
+                                                   GError          **error);
+KvotaNapRecord     *kvota_store_get_nap           (KvotaStore       *self,
+                                                   gint64            id,
+                                                   GError          **error);
+gboolean            kvota_store_discard_nap       (KvotaStore       *self,
+                                                   const char       *actor,
+                                                   gint64            id,
+                                                   GError          **error);
+gboolean            kvota_store_apply_nap         (KvotaStore       *self,
+                                                   const char       *actor,
+                                                   gint64            id,
+                                                   GPtrArray        *lines,
+                                                   GArray           *years,
+                                                   KvotaNapApplication *result,
+                                                   GError          **error);
+char               *kvota_store_find_nature_user_account (KvotaStore *self,
+                                                   const char       *bin);
+
 /* Registration */
 KvotaRegistrationKey *kvota_store_create_registration_key (KvotaStore *self,
                                                    const char       *actor,
@@ -325,6 +403,7 @@ GPtrArray          *kvota_store_list_audit        (KvotaStore       *self,
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KvotaPrincipal, kvota_principal_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KvotaCredentials, kvota_credentials_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KvotaTwoFactor, kvota_two_factor_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KvotaNapRecord, kvota_nap_record_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KvotaAuditEntry, kvota_audit_entry_free)
 
 G_END_DECLS

@@ -152,6 +152,14 @@ void _kvota_confirm_application_cb     (KvotaServer *self, KvotaRequest *request
 void _kvota_decline_application_cb     (KvotaServer *self, KvotaRequest *request);
 void _kvota_get_document_cb            (KvotaServer *self, KvotaRequest *request);
 
+/* Handlers in kvota-server-nap.c */
+void _kvota_nap_upload_cb              (KvotaServer *self, KvotaRequest *request);
+void _kvota_nap_list_cb                (KvotaServer *self, KvotaRequest *request);
+void _kvota_nap_get_cb                 (KvotaServer *self, KvotaRequest *request);
+void _kvota_nap_file_cb                (KvotaServer *self, KvotaRequest *request);
+void _kvota_nap_apply_cb               (KvotaServer *self, KvotaRequest *request);
+void _kvota_nap_discard_cb             (KvotaServer *self, KvotaRequest *request);
+
 /* Handlers in kvota-server-access.c */
 void _kvota_list_users_cb              (KvotaServer *self, KvotaRequest *request);
 void _kvota_create_user_cb             (KvotaServer *self, KvotaRequest *request);

@@ -182,7 +182,7 @@ static const KvotaField application_fields[] = {
   { "username", KVOTA_FIELD_STRING, TRUE, G_STRUCT_OFFSET (ApplicationBody, username), -1 },
   { "password", KVOTA_FIELD_STRING, TRUE, G_STRUCT_OFFSET (ApplicationBody, password), -1 },
   { "document_name", KVOTA_FIELD_STRING, TRUE, G_STRUCT_OFFSET (ApplicationBody, document_name), -1 },
-  { "document", KVOTA_FIELD_STRING, TRUE, G_STRUCT_OFFSET (ApplicationBody, document), -1 },
+  { "document", KVOTA_FIELD_BASE64, TRUE, G_STRUCT_OFFSET (ApplicationBody, document), -1 },
 };
 
 static JsonNode *

@@ -91,7 +91,9 @@ find_route (const char   *method,
         continue;
 
       *path_known = TRUE;
-      if (strcmp (route->method, method) != 0)
+      /* HEAD is GET without the body; libsoup leaves the body out. */
+      if (strcmp (route->method, method) != 0 &&
+          !(strcmp (method, "HEAD") == 0 && strcmp (route->method, "GET") == 0))
         continue;
 
       if (request != NULL)
