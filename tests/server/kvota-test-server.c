@@ -22,6 +22,7 @@
 #include "kvota-secret.h"
 #include "kvota-store.h"
 #include "kvota-test-server.h"
+#include "kvota-totp.h"
 
 #define ACTOR "kvota-test"
 
@@ -33,6 +34,7 @@ enum
   ORGANISATION_B,
   ORGANISATION_NATURE,
   ORGANISATION_BROKER,
+  ORGANISATION_TRADER,
   N_ORGANISATIONS
 };
 
@@ -64,6 +66,14 @@ static const TestUser test_users[KVOTA_TEST_N_USERS] = {
                               KVOTA_ROLE_REPRESENTATIVE, ORGANISATION_NATURE },
   [KVOTA_TEST_REP_BROKER] = { "rep-broker", "rep-broker-pass-0009", "Representative of the broker",
                               KVOTA_ROLE_REPRESENTATIVE, ORGANISATION_BROKER },
+  [KVOTA_TEST_ACCT_NATURE] = { "acct-nature", "acct-nature-pass-0010", "Accountant of the CHP",
+                               KVOTA_ROLE_ACCOUNTANT, ORGANISATION_NATURE },
+  [KVOTA_TEST_ACCT_BROKER] = { "acct-broker", "acct-broker-pass-0011", "Accountant of the broker",
+                               KVOTA_ROLE_ACCOUNTANT, ORGANISATION_BROKER },
+  [KVOTA_TEST_REP_TRADER] = { "rep-trader", "rep-trader-pass-0012", "Representative of the trader",
+                              KVOTA_ROLE_REPRESENTATIVE, ORGANISATION_TRADER },
+  [KVOTA_TEST_ACCT_TRADER] = { "acct-trader", "acct-trader-pass-0013", "Accountant of the trader",
+                               KVOTA_ROLE_ACCOUNTANT, ORGANISATION_TRADER },
 };
 
 /* argon2id is slow on purpose: each password is hashed once per test
@@ -264,6 +274,38 @@ create_organisation (KvotaStore      *store,
 }
 
 static void
+hash_password_cb (gpointer data,
+                  gpointer user_data)
+{
+  guint i = GPOINTER_TO_UINT (data) - 1;
+  g_autoptr(GError) error = NULL;
+
+  password_hashes[i] = kvota_password_hash (test_users[i].password, &error);
+  g_assert_no_error (error);
+}
+
+/* Hashes every test user's password, once per test program, on as many
+ * threads as there are processors: argon2id takes its time on purpose. */
+static void
+hash_passwords (void)
+{
+  g_autoptr(GError) error = NULL;
+  GThreadPool *pool;
+
+  if (password_hashes[0] != NULL)
+    return;
+
+  pool = g_thread_pool_new (hash_password_cb, NULL, (int) MIN (g_get_num_processors (), 4), TRUE, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < KVOTA_TEST_N_USERS; i++)
+    g_thread_pool_push (pool, GUINT_TO_POINTER (i + 1), NULL);
+  g_thread_pool_free (pool, FALSE, TRUE);
+
+  for (guint i = 0; i < KVOTA_TEST_N_USERS; i++)
+    g_assert_nonnull (password_hashes[i]);
+}
+
+static void
 build_registry (KvotaTestServer *self)
 {
   g_autoptr(KvotaStore) store = NULL;
@@ -271,6 +313,7 @@ build_registry (KvotaTestServer *self)
   g_autoptr(KvotaOrganisation) b = NULL;
   g_autoptr(KvotaOrganisation) nature = NULL;
   g_autoptr(KvotaOrganisation) broker = NULL;
+  g_autoptr(KvotaOrganisation) trader = NULL;
   g_autoptr(GError) error = NULL;
   gint64 organisations[N_ORGANISATIONS];
 
@@ -279,6 +322,8 @@ build_registry (KvotaTestServer *self)
 
   store = kvota_store_open (self->db_path, TRUE, &error);
   g_assert_no_error (error);
+
+  hash_passwords ();
 
   organisations[ORGANISATION_REGISTRY] = kvota_store_find_organisation_by_type (store, KVOTA_HOLDER_TYPE_REGISTRY);
   organisations[ORGANISATION_MINISTRY] = kvota_store_find_organisation_by_type (store, KVOTA_HOLDER_TYPE_MINISTRY);
@@ -293,20 +338,28 @@ build_registry (KvotaTestServer *self)
                            KVOTA_HOLDER_TYPE_INDIVIDUAL);
   b = create_organisation (store, "Astana Carbon (test)", KVOTA_TEST_BIN_B,
                            KVOTA_HOLDER_TYPE_INDIVIDUAL);
+  /* Created last, so that the ids and accounts of the others stay put. */
+  trader = create_organisation (store, "Shygys Trader (test)", KVOTA_TEST_BIN_TRADER,
+                                KVOTA_HOLDER_TYPE_TRADER);
   g_assert_nonnull (a->account);
   g_assert_nonnull (b->account);
   g_assert_nonnull (nature->account);
   g_assert_null (broker->account);
+  g_assert_null (trader->account);
 
   organisations[ORGANISATION_A] = a->id;
   organisations[ORGANISATION_B] = b->id;
   organisations[ORGANISATION_NATURE] = nature->id;
   organisations[ORGANISATION_BROKER] = broker->id;
+  organisations[ORGANISATION_TRADER] = trader->id;
 
   self->organisation_a = a->id;
   self->organisation_b = b->id;
   self->organisation_nature = nature->id;
   self->organisation_broker = broker->id;
+  self->organisation_trader = trader->id;
+  self->organisation_registry = organisations[ORGANISATION_REGISTRY];
+  self->organisation_ministry = organisations[ORGANISATION_MINISTRY];
   self->account_a = g_strdup (a->account);
   self->account_b = g_strdup (b->account);
   self->account_nature = g_strdup (nature->account);
@@ -316,12 +369,7 @@ build_registry (KvotaTestServer *self)
       const TestUser *test_user = &test_users[i];
       g_autoptr(KvotaUser) user = NULL;
 
-      if (password_hashes[i] == NULL)
-        {
-          password_hashes[i] = kvota_password_hash (test_user->password, &error);
-          g_assert_no_error (error);
-        }
-
+      g_assert_nonnull (password_hashes[i]);
       user = kvota_store_create_user (store, ACTOR, organisations[test_user->organisation],
                                       test_user->username, password_hashes[i],
                                       test_user->full_name, test_user->role, &error);
@@ -644,9 +692,10 @@ kvota_test_server_requestf (KvotaTestServer *self,
 }
 
 KvotaTestReply *
-kvota_test_server_login_as (KvotaTestServer *self,
-                            const char      *username,
-                            const char      *password)
+kvota_test_server_login_otp (KvotaTestServer *self,
+                             const char      *username,
+                             const char      *password,
+                             const char      *otp)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
@@ -658,12 +707,25 @@ kvota_test_server_login_as (KvotaTestServer *self,
   json_builder_add_string_value (builder, username);
   json_builder_set_member_name (builder, "password");
   json_builder_add_string_value (builder, password);
+  if (otp != NULL)
+    {
+      json_builder_set_member_name (builder, "otp");
+      json_builder_add_string_value (builder, otp);
+    }
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
   json_generator_set_root (generator, root);
   body = json_generator_to_data (generator, NULL);
 
   return kvota_test_server_request (self, "POST", "/api/v1/session", NULL, body, -1);
+}
+
+KvotaTestReply *
+kvota_test_server_login_as (KvotaTestServer *self,
+                            const char      *username,
+                            const char      *password)
+{
+  return kvota_test_server_login_otp (self, username, password, NULL);
 }
 
 char *
@@ -756,6 +818,206 @@ kvota_test_server_assert_health (KvotaTestServer *self)
   kvota_test_assert_status (reply, 200);
   g_assert_cmpstr (kvota_test_reply_get_string (reply, "status"), ==, "ok");
   g_assert_cmpint (kvota_test_reply_get_int (reply, "api"), ==, 1);
+}
+
+/**
+ * kvota_test_server_audit:
+ *
+ * Returns: (transfer full): every entry of GET /api/v1/audit, page by
+ *   page, in order; the journal must be intact
+ */
+JsonArray *
+kvota_test_server_audit (KvotaTestServer *self,
+                         const char      *token)
+{
+  g_autoptr(JsonArray) all = json_array_new ();
+  gint64 after = 0;
+
+  for (guint page = 0; page < 1000; page++)
+    {
+      g_autoptr(KvotaTestReply) reply = NULL;
+      g_autofree char *path = g_strdup_printf ("/api/v1/audit?limit=1000&after=%" G_GINT64_FORMAT, after);
+      JsonArray *entries;
+      guint length;
+
+      reply = kvota_test_server_request (self, "GET", path, token, NULL, 0);
+      kvota_test_assert_status (reply, 200);
+      g_assert_true (kvota_test_reply_get_boolean (reply, "intact"));
+      g_assert_true (JSON_NODE_HOLDS_NULL (kvota_test_reply_lookup (reply, "first_broken")));
+
+      entries = json_node_get_array (kvota_test_reply_lookup (reply, "entries"));
+      length = json_array_get_length (entries);
+      for (guint i = 0; i < length; i++)
+        json_array_add_element (all, json_node_copy (json_array_get_element (entries, i)));
+      if (length < 1000)
+        return g_steal_pointer (&all);
+
+      after = json_object_get_int_member (json_array_get_object_element (entries, length - 1), "id");
+    }
+
+  g_assert_not_reached ();
+}
+
+/**
+ * kvota_test_audit_find:
+ * @entries: entries from kvota_test_server_audit()
+ * @after: an entry id: only later entries count
+ * @action: the action, such as `user.block`
+ * @object: (nullable): the object, such as `user/4`, or %NULL for any
+ *
+ * Returns: the id of the first matching entry after @after, or 0
+ */
+gint64
+kvota_test_audit_find (JsonArray  *entries,
+                       gint64      after,
+                       const char *action,
+                       const char *object)
+{
+  for (guint i = 0; i < json_array_get_length (entries); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (entries, i);
+      gint64 id = json_object_get_int_member (entry, "id");
+
+      if (id > after &&
+          g_strcmp0 (json_object_get_string_member (entry, "action"), action) == 0 &&
+          (object == NULL || g_strcmp0 (json_object_get_string_member (entry, "object"), object) == 0))
+        return id;
+    }
+
+  return 0;
+}
+
+/* Behind the server's back */
+
+/**
+ * kvota_test_server_open_store:
+ *
+ * Opens the registry the server serves, as kvotactl would. SQLite's WAL
+ * lets it share the file with a running server, but the tests change it
+ * only before they start the server, so that nothing races.
+ *
+ * Returns: (transfer full): the store
+ */
+KvotaStore *
+kvota_test_server_open_store (KvotaTestServer *self)
+{
+  g_autoptr(GError) error = NULL;
+  KvotaStore *store;
+
+  store = kvota_store_open (self->db_path, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (store);
+
+  return store;
+}
+
+/* What `kvotactl init` does: require-admin-two-factor is "true" there. */
+void
+kvota_test_server_set_setting (KvotaTestServer *self,
+                               const char      *key,
+                               const char      *value)
+{
+  g_autoptr(KvotaStore) store = kvota_test_server_open_store (self);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_null (self->process);
+  kvota_store_set_setting (store, ACTOR, key, value, &error);
+  g_assert_no_error (error);
+}
+
+/**
+ * kvota_test_server_create_session:
+ * @lifetime_seconds: how long the session lasts from now; negative for
+ *   one that has expired already
+ * @enrolment_only: whether it may only set up two-factor login
+ *
+ * Returns: (transfer full): the session's bearer token
+ */
+char *
+kvota_test_server_create_session (KvotaTestServer *self,
+                                  KvotaTestUser    user,
+                                  gint64           lifetime_seconds,
+                                  gboolean         enrolment_only)
+{
+  g_autoptr(KvotaStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) expires = g_date_time_add_seconds (now, (gdouble) lifetime_seconds);
+  g_autofree char *token = kvota_token_new ();
+  g_autofree char *token_hash = kvota_token_hash (token);
+
+  g_assert (user < KVOTA_TEST_N_USERS);
+  g_assert_null (self->process);
+
+  store = kvota_test_server_open_store (self);
+  kvota_store_create_session (store, self->user_ids[user], token_hash, expires, enrolment_only, &error);
+  g_assert_no_error (error);
+
+  return g_steal_pointer (&token);
+}
+
+/**
+ * kvota_test_server_enable_two_factor:
+ *
+ * Sets up two-factor login for @user as if it had enrolled and confirmed.
+ *
+ * Returns: (transfer full): the base32 secret its authenticator app holds
+ */
+char *
+kvota_test_server_enable_two_factor (KvotaTestServer *self,
+                                     KvotaTestUser    user)
+{
+  g_autoptr(KvotaStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *secret = kvota_totp_secret_new ();
+
+  g_assert (user < KVOTA_TEST_N_USERS);
+  g_assert_null (self->process);
+
+  store = kvota_test_server_open_store (self);
+  kvota_store_set_two_factor_pending (store, self->user_ids[user], secret, &error);
+  g_assert_no_error (error);
+  /* Counter 0: any code of the present time step is fresh. */
+  kvota_store_enable_two_factor (store, ACTOR, self->user_ids[user], 0, &error);
+  g_assert_no_error (error);
+
+  return g_steal_pointer (&secret);
+}
+
+/**
+ * kvota_test_server_create_registration_key:
+ * @bin: (nullable): the BIN the key is bound to
+ * @holder_type: (nullable): the holder type it is bound to
+ * @lifetime_seconds: how long it is valid from now; negative for a key
+ *   that has expired already, which the API cannot make
+ *
+ * Returns: (transfer full): the key's code
+ */
+char *
+kvota_test_server_create_registration_key (KvotaTestServer *self,
+                                           const char      *bin,
+                                           const char      *holder_type,
+                                           gint64           lifetime_seconds)
+{
+  g_autoptr(KvotaStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KvotaRegistrationKey) key = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) expires = g_date_time_add_seconds (now, (gdouble) lifetime_seconds);
+  g_autofree char *code = kvota_readable_code_new (6);
+  KvotaHolderType type = KVOTA_HOLDER_TYPE_NATURE_USER;
+
+  g_assert_null (self->process);
+  if (holder_type != NULL)
+    g_assert_true (kvota_holder_type_from_string (holder_type, &type));
+
+  store = kvota_test_server_open_store (self);
+  key = kvota_store_create_registration_key (store, ACTOR, code, bin, holder_type != NULL, type,
+                                             expires, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (key);
+
+  return g_steal_pointer (&code);
 }
 
 /* Replies */

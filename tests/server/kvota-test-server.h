@@ -8,6 +8,8 @@
 #include <libsoup/soup.h>
 #include <json-glib/json-glib.h>
 
+#include "kvota-store.h"
+
 G_BEGIN_DECLS
 
 /* The harness of the server tests: a temporary registry built through the
@@ -18,7 +20,9 @@ G_BEGIN_DECLS
  * KvotaTestUser:
  *
  * The users every test registry has, each with its own password.
- * Company A and company B are individuals/trading companies.
+ * Company A and company B are individuals/trading companies; with the
+ * nature user, the broker and the trader, every company holder type has a
+ * representative and an accountant.
  */
 typedef enum
 {
@@ -31,6 +35,10 @@ typedef enum
   KVOTA_TEST_ACCT_B,
   KVOTA_TEST_REP_NATURE,
   KVOTA_TEST_REP_BROKER,
+  KVOTA_TEST_ACCT_NATURE,
+  KVOTA_TEST_ACCT_BROKER,
+  KVOTA_TEST_REP_TRADER,
+  KVOTA_TEST_ACCT_TRADER,
   KVOTA_TEST_N_USERS
 } KvotaTestUser;
 
@@ -39,6 +47,7 @@ typedef enum
 #define KVOTA_TEST_BIN_BROKER "140440000071"
 #define KVOTA_TEST_BIN_A      "150540000057"
 #define KVOTA_TEST_BIN_B      "150640000040"
+#define KVOTA_TEST_BIN_TRADER "150740000014"
 
 typedef struct
 {
@@ -56,6 +65,9 @@ typedef struct
   gint64            organisation_b;
   gint64            organisation_nature;
   gint64            organisation_broker;
+  gint64            organisation_trader;
+  gint64            organisation_registry;
+  gint64            organisation_ministry;
   char             *account_a;
   char             *account_b;
   char             *account_nature;
@@ -106,6 +118,35 @@ char            *kvota_test_server_ledger        (KvotaTestServer *self,
 guint            kvota_test_server_count_audit   (KvotaTestServer *self,
                                                   const char      *token);
 void             kvota_test_server_assert_health (KvotaTestServer *self);
+KvotaTestReply  *kvota_test_server_login_otp     (KvotaTestServer *self,
+                                                  const char      *username,
+                                                  const char      *password,
+                                                  const char      *otp);
+JsonArray       *kvota_test_server_audit         (KvotaTestServer *self,
+                                                  const char      *token);
+
+/* The registry behind the server's back, through the core store: for what
+ * the API cannot do (a key that expired yesterday, a session that ended an
+ * hour ago) or should not have to (settings `kvotactl init` makes). */
+KvotaStore      *kvota_test_server_open_store    (KvotaTestServer *self);
+void             kvota_test_server_set_setting   (KvotaTestServer *self,
+                                                  const char      *key,
+                                                  const char      *value);
+char            *kvota_test_server_create_session (KvotaTestServer *self,
+                                                  KvotaTestUser    user,
+                                                  gint64           lifetime_seconds,
+                                                  gboolean         enrolment_only);
+char            *kvota_test_server_enable_two_factor (KvotaTestServer *self,
+                                                  KvotaTestUser    user);
+char            *kvota_test_server_create_registration_key (KvotaTestServer *self,
+                                                  const char      *bin,
+                                                  const char      *holder_type,
+                                                  gint64           lifetime_seconds);
+
+gint64           kvota_test_audit_find           (JsonArray       *entries,
+                                                  gint64           after,
+                                                  const char      *action,
+                                                  const char      *object);
 
 void             kvota_test_reply_free           (KvotaTestReply  *reply);
 const char      *kvota_test_reply_error_code     (KvotaTestReply  *reply);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "kvota-test-server.h"
+#include "kvota-totp.h"
 
 /* The route table as a client meets it: every route needs a token except
  * the public ones, every route is documented in API.md, and the role table
@@ -79,6 +80,12 @@ static const RouteAccess access_table[] = {
   { "POST /api/v1/applications/{id}/confirm", "admin", ADMIN, HARMLESS },
   { "POST /api/v1/applications/{id}/decline", "admin", ADMIN, HARMLESS },
   { "GET /api/v1/documents/{sha256}", "admin, ministry", ADMIN | MINISTRY, NULL },
+  { "POST /api/v1/naps", "admin", ADMIN, HARMLESS },
+  { "GET /api/v1/naps", "admin, ministry", ADMIN | MINISTRY, NULL },
+  { "GET /api/v1/naps/{id}", "admin, ministry", ADMIN | MINISTRY, NULL },
+  { "GET /api/v1/naps/{id}/file", "admin, ministry", ADMIN | MINISTRY, NULL },
+  { "POST /api/v1/naps/{id}/apply", "admin", ADMIN, HARMLESS },
+  { "POST /api/v1/naps/{id}/discard", "admin", ADMIN, HARMLESS },
   { "GET /api/v1/organisations", "admin, ministry", ADMIN | MINISTRY, NULL },
   { "POST /api/v1/organisations", "admin", ADMIN, HARMLESS },
   { "GET /api/v1/organisations/{id}", "any; others than admin and ministry see only their own",
@@ -510,6 +517,420 @@ test_routes_roles (void)
   g_assert_cmpuint (cells, ==, routes->len * N_COLUMNS);
 }
 
+/* The authorization table, cell by cell */
+
+/* Every kind of caller, one column each: the roles of every holder type,
+ * and the callers that are no role at all. */
+enum
+{
+  CELL_ADMIN,
+  CELL_MINISTRY,
+  CELL_REP_NATURE,
+  CELL_ACCT_NATURE,
+  CELL_REP_BROKER,
+  CELL_ACCT_BROKER,
+  CELL_REP_TRADER,
+  CELL_ACCT_TRADER,
+  CELL_REP_INDIVIDUAL,
+  CELL_ACCT_INDIVIDUAL,
+  N_ROLE_CELLS,
+  CELL_BLOCKED = N_ROLE_CELLS,   /* a representative whom the administrator blocked */
+  CELL_EXPIRED,                  /* a token whose session has ended */
+  CELL_NO_TOKEN,
+  CELL_ENROLLING,                /* an administrator who must set up two-factor login first */
+  N_CELLS
+};
+
+static const char * const cell_names[N_CELLS] = {
+  [CELL_ADMIN] = "admin",
+  [CELL_MINISTRY] = "ministry",
+  [CELL_REP_NATURE] = "rep(nature-user)",
+  [CELL_ACCT_NATURE] = "acct(nature-user)",
+  [CELL_REP_BROKER] = "rep(broker)",
+  [CELL_ACCT_BROKER] = "acct(broker)",
+  [CELL_REP_TRADER] = "rep(trader)",
+  [CELL_ACCT_TRADER] = "acct(trader)",
+  [CELL_REP_INDIVIDUAL] = "rep(individual)",
+  [CELL_ACCT_INDIVIDUAL] = "acct(individual)",
+  [CELL_BLOCKED] = "blocked user",
+  [CELL_EXPIRED] = "expired token",
+  [CELL_NO_TOKEN] = "no token",
+  [CELL_ENROLLING] = "admin enrolling",
+};
+
+static const KvotaTestUser cell_users[N_ROLE_CELLS] = {
+  [CELL_ADMIN] = KVOTA_TEST_ADMIN,
+  [CELL_MINISTRY] = KVOTA_TEST_MINISTRY,
+  [CELL_REP_NATURE] = KVOTA_TEST_REP_NATURE,
+  [CELL_ACCT_NATURE] = KVOTA_TEST_ACCT_NATURE,
+  [CELL_REP_BROKER] = KVOTA_TEST_REP_BROKER,
+  [CELL_ACCT_BROKER] = KVOTA_TEST_ACCT_BROKER,
+  [CELL_REP_TRADER] = KVOTA_TEST_REP_TRADER,
+  [CELL_ACCT_TRADER] = KVOTA_TEST_ACCT_TRADER,
+  [CELL_REP_INDIVIDUAL] = KVOTA_TEST_REP_A,
+  [CELL_ACCT_INDIVIDUAL] = KVOTA_TEST_ACCT_A,
+};
+
+#define C_ADMIN       (1u << CELL_ADMIN)
+#define C_MINISTRY    (1u << CELL_MINISTRY)
+#define C_REP_NATURE  (1u << CELL_REP_NATURE)
+#define C_ACCT_NATURE (1u << CELL_ACCT_NATURE)
+#define C_REP_BROKER  (1u << CELL_REP_BROKER)
+#define C_ACCT_BROKER (1u << CELL_ACCT_BROKER)
+#define C_REP_TRADER  (1u << CELL_REP_TRADER)
+#define C_ACCT_TRADER (1u << CELL_ACCT_TRADER)
+#define C_REP_INDIV   (1u << CELL_REP_INDIVIDUAL)
+#define C_ACCT_INDIV  (1u << CELL_ACCT_INDIVIDUAL)
+#define C_OVERSIGHT   (C_ADMIN | C_MINISTRY)
+#define C_REPS        (C_REP_NATURE | C_REP_BROKER | C_REP_TRADER | C_REP_INDIV)
+#define C_ANY         ((1u << N_ROLE_CELLS) - 1)
+#define C_PUBLIC      0u            /* no token needed: every column alike */
+
+/* One row: the request, built so that nothing changes for a caller that
+ * is let through (ids that do not exist, bodies the handler refuses), and
+ * what API.md says a caller that is let through gets. The other cells
+ * follow from API.md's conventions: a role not listed gets 403 forbidden,
+ * a blocked user 403 user-blocked, an ended session 401 session-expired,
+ * no token 401 unauthenticated, and a session that may only set up
+ * two-factor login 403 two-factor-required outside the routes open
+ * "while enrolling" (GET /api/v1/me, DELETE /api/v1/session and the
+ * /api/v1/me/two-factor routes whose Access says so). */
+typedef struct
+{
+  const char *route;
+  const char *body;
+  guint       allowed;
+  guint       status;
+  const char *code;
+  gboolean    while_enrolling;
+} CellRow;
+
+static const CellRow cell_rows[] = {
+  { "GET /api/v1/health", NULL, C_PUBLIC, 200, NULL, TRUE },
+  { "POST /api/v1/session", "{}", C_PUBLIC, 400, "missing-field", TRUE },
+  /* Walked last: it ends the session. */
+  { "DELETE /api/v1/session", NULL, C_ANY, 204, NULL, TRUE },
+  { "GET /api/v1/me", NULL, C_ANY, 200, NULL, TRUE },
+  { "POST /api/v1/me/password", "{}", C_ANY, 400, "missing-field", FALSE },
+  { "POST /api/v1/me/two-factor", HARMLESS, C_ANY, 400, "unknown-field", TRUE },
+  { "POST /api/v1/me/two-factor/confirm", "{}", C_ANY, 400, "missing-field", TRUE },
+  { "DELETE /api/v1/me/two-factor", "{}", C_ANY, 400, "missing-field", FALSE },
+  { "POST /api/v1/password-reset", "{}", C_PUBLIC, 400, "missing-field", TRUE },
+  { "POST /api/v1/registration-keys", "{\"valid_days\": 0}", C_ADMIN, 400, "invalid-value", FALSE },
+  { "GET /api/v1/registration-keys", NULL, C_ADMIN, 200, NULL, FALSE },
+  { "POST /api/v1/registration-keys/{id}/revoke", NULL, C_ADMIN, 404, "not-found", FALSE },
+  { "POST /api/v1/applications", "{}", C_PUBLIC, 400, "missing-field", TRUE },
+  { "GET /api/v1/applications", NULL, C_OVERSIGHT, 200, NULL, FALSE },
+  { "GET /api/v1/applications/{id}", NULL, C_OVERSIGHT, 404, "not-found", FALSE },
+  { "POST /api/v1/applications/{id}/confirm", NULL, C_ADMIN, 404, "not-found", FALSE },
+  { "POST /api/v1/applications/{id}/decline", "{\"reason\": \"No such company\"}", C_ADMIN, 404, "not-found", FALSE },
+  { "GET /api/v1/documents/{sha256}", NULL, C_OVERSIGHT, 404, "not-found", FALSE },
+  { "POST /api/v1/naps", "{}", C_ADMIN, 400, "missing-field", FALSE },
+  { "GET /api/v1/naps", NULL, C_OVERSIGHT, 200, NULL, FALSE },
+  { "GET /api/v1/naps/{id}", NULL, C_OVERSIGHT, 404, "not-found", FALSE },
+  { "GET /api/v1/naps/{id}/file", NULL, C_OVERSIGHT, 404, "not-found", FALSE },
+  { "POST /api/v1/naps/{id}/apply", NULL, C_ADMIN, 404, "not-found", FALSE },
+  { "POST /api/v1/naps/{id}/discard", NULL, C_ADMIN, 404, "not-found", FALSE },
+  { "GET /api/v1/organisations", NULL, C_OVERSIGHT, 200, NULL, FALSE },
+  { "POST /api/v1/organisations", "{}", C_ADMIN, 400, "missing-field", FALSE },
+  { "GET /api/v1/organisations/{id}", NULL, C_ANY, 404, "not-found", FALSE },
+  { "POST /api/v1/organisations/{id}/block", "{\"reason\": \"Testing\"}", C_ADMIN, 404, "not-found", FALSE },
+  { "POST /api/v1/organisations/{id}/restore", NULL, C_ADMIN, 404, "not-found", FALSE },
+  { "GET /api/v1/users", NULL, C_ANY, 200, NULL, FALSE },
+  { "POST /api/v1/users", "{}", C_ADMIN | C_REPS, 400, "missing-field", FALSE },
+  { "POST /api/v1/users/{id}/block", "{\"reason\": \"Testing\"}", C_ADMIN, 404, "not-found", FALSE },
+  { "POST /api/v1/users/{id}/restore", NULL, C_ADMIN, 404, "not-found", FALSE },
+  { "POST /api/v1/users/{id}/reset-password", NULL, C_ADMIN, 404, "not-found", FALSE },
+  /* Brokers and traders hold no account. */
+  { "GET /api/v1/accounts/{account}", NULL,
+    C_OVERSIGHT | C_REP_NATURE | C_REP_INDIV | C_ACCT_NATURE | C_ACCT_INDIV, 404, "not-found", FALSE },
+  { "POST /api/v1/issuances", "{}", C_ADMIN, 400, "missing-field", FALSE },
+  { "POST /api/v1/transfers", "{}", C_REP_INDIV, 400, "missing-field", FALSE },
+  /* Only holders can be a party to a transfer. */
+  { "GET /api/v1/transactions/{id}", NULL,
+    C_OVERSIGHT | C_REP_NATURE | C_REP_INDIV | C_ACCT_NATURE | C_ACCT_INDIV, 404, "not-found", FALSE },
+  { "POST /api/v1/transactions/{id}/confirm", NULL, C_ADMIN, 404, "not-found", FALSE },
+  { "POST /api/v1/transactions/{id}/reject", "{\"reason\": \"Testing\"}", C_ADMIN, 404, "not-found", FALSE },
+  { "POST /api/v1/transactions/{id}/cancel", NULL, C_REP_INDIV, 404, "not-found", FALSE },
+  { "GET /api/v1/ledger", NULL, C_OVERSIGHT, 200, NULL, FALSE },
+  { "GET /api/v1/audit", NULL, C_OVERSIGHT, 200, NULL, FALSE },
+};
+
+static const CellRow *
+find_cell_row (const char *route)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (cell_rows); i++)
+    {
+      if (strcmp (cell_rows[i].route, route) == 0)
+        return &cell_rows[i];
+    }
+
+  g_error ("The cell table of test-routes.c lacks “%s”: write its row from API.md", route);
+}
+
+/* What API.md says COLUMN gets from ROW, as "STATUS code". */
+static char *
+expected_cell (const CellRow *row,
+               guint          column)
+{
+  guint status = row->status;
+  const char *code = row->code;
+
+  if (row->allowed != C_PUBLIC)
+    {
+      switch (column)
+        {
+        case CELL_BLOCKED:
+          status = 403, code = "user-blocked";
+          break;
+        case CELL_EXPIRED:
+          status = 401, code = "session-expired";
+          break;
+        case CELL_NO_TOKEN:
+          status = 401, code = "unauthenticated";
+          break;
+        case CELL_ENROLLING:
+          if (!row->while_enrolling)
+            status = 403, code = "two-factor-required";
+          else if ((row->allowed & C_ADMIN) == 0)
+            status = 403, code = "forbidden";
+          break;
+        default:
+          g_assert (column < N_ROLE_CELLS);
+          if ((row->allowed & (1u << column)) == 0)
+            status = 403, code = "forbidden";
+          break;
+        }
+    }
+
+  return g_strdup_printf ("%u %s", status, code != NULL ? code : "-");
+}
+
+typedef struct
+{
+  KvotaTestServer *server;
+  char            *tokens[N_CELLS];      /* NULL for no token */
+  GPtrArray       *expired;              /* one ended session for each route */
+  GString         *mismatches;
+  guint            n_cells;
+  guint            n_mismatches;
+} CellWalk;
+
+static void
+check_table_cell (CellWalk      *walk,
+                  const CellRow *row,
+                  guint          column)
+{
+  g_autoptr(KvotaTestReply) reply = NULL;
+  g_autofree char *method = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *expected = expected_cell (row, column);
+  g_autofree char *actual = NULL;
+  const char *token = walk->tokens[column];
+  const char *code;
+
+  /* An ended session is forgotten once the server has said so: each
+   * route gets its own. */
+  if (column == CELL_EXPIRED)
+    {
+      g_assert_cmpuint (walk->expired->len, >, 0);
+      token = g_ptr_array_index (walk->expired, walk->expired->len - 1);
+    }
+
+  split_route (row->route, "999999", "KZ-100-999999", &method, &path);
+  reply = kvota_test_server_request (walk->server, method, path, token, row->body, -1);
+  code = kvota_test_reply_error_code (reply);
+  actual = g_strdup_printf ("%u %s", reply->status, code != NULL ? code : "-");
+
+  if (column == CELL_EXPIRED)
+    g_ptr_array_remove_index (walk->expired, walk->expired->len - 1);
+
+  walk->n_cells++;
+  if (strcmp (expected, actual) != 0)
+    {
+      walk->n_mismatches++;
+      g_string_append_printf (walk->mismatches, "  %-44s %-18s expected %-26s got %s\n",
+                              row->route, cell_names[column], expected, actual);
+    }
+
+  /* Errors explain themselves, whatever the cell. */
+  if (reply->status >= 400 && (code == NULL || kvota_test_json_lookup (reply->json, "error.message") == NULL))
+    {
+      walk->n_mismatches++;
+      g_string_append_printf (walk->mismatches, "  %-44s %-18s the error has no code or message\n",
+                              row->route, cell_names[column]);
+    }
+}
+
+static char *
+login_cell (KvotaTestServer *server,
+            KvotaTestUser    user,
+            const char      *otp,
+            gboolean         enrolment_only)
+{
+  g_autoptr(KvotaTestReply) reply = NULL;
+
+  reply = kvota_test_server_login_otp (server, kvota_test_user_name (user), kvota_test_user_password (user), otp);
+  kvota_test_assert_status (reply, 201);
+  g_assert_cmpint (kvota_test_reply_get_boolean (reply, "two_factor_enrolment_required"), ==, enrolment_only);
+
+  return g_strdup (kvota_test_reply_get_string (reply, "token"));
+}
+
+static char *
+snapshot (KvotaTestServer *server,
+          const char      *token)
+{
+  static const char * const paths[] = {
+    "/api/v1/ledger", "/api/v1/organisations", "/api/v1/users", "/api/v1/registration-keys",
+    "/api/v1/applications", "/api/v1/naps",
+  };
+  GString *all = g_string_new (NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    {
+      g_autoptr(KvotaTestReply) reply = kvota_test_server_request (server, "GET", paths[i], token, NULL, 0);
+
+      kvota_test_assert_status (reply, 200);
+      g_string_append_printf (all, "%s: %.*s\n", paths[i], (int) g_bytes_get_size (reply->body),
+                              (const char *) g_bytes_get_data (reply->body, NULL));
+    }
+
+  return g_string_free (all, FALSE);
+}
+
+static void
+test_routes_cells (void)
+{
+  g_autoptr(KvotaTestServer) server = kvota_test_server_new ();
+  g_autoptr(GPtrArray) routes = list_routes ();
+  g_autoptr(GPtrArray) expired = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GString) mismatches = g_string_new (NULL);
+  g_autofree char *secret = NULL;
+  g_autofree char *otp = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  const CellRow *logout = NULL;
+  CellWalk walk = { server, { NULL, }, expired, mismatches, 0, 0 };
+  guint audit_before;
+
+  /* The table covers the server's routes exactly, and agrees with the
+   * role table that /server/routes/documented holds to API.md. */
+  for (guint i = 0; i < routes->len; i++)
+    {
+      static const guint column_cells[N_COLUMNS] = {
+        [COLUMN_ADMIN] = C_ADMIN,
+        [COLUMN_MINISTRY] = C_MINISTRY,
+        [COLUMN_REP_INDIVIDUAL] = C_REP_INDIV,
+        [COLUMN_ACCT_INDIVIDUAL] = C_ACCT_INDIV,
+        [COLUMN_REP_NATURE] = C_REP_NATURE,
+        [COLUMN_REP_BROKER] = C_REP_BROKER,
+      };
+      const char *route = g_ptr_array_index (routes, i);
+      const CellRow *row = find_cell_row (route);
+      const RouteAccess *access = find_access (route);
+
+      g_assert_nonnull (access);
+      if (is_public (route))
+        g_assert_cmpuint (row->allowed, ==, C_PUBLIC);
+      else
+        for (guint column = 0; column < N_COLUMNS; column++)
+          {
+            if (((access->allowed & (1u << column)) != 0) != ((row->allowed & column_cells[column]) != 0))
+              g_error ("The cell table and the role table disagree on %s for %s",
+                       route, kvota_test_user_name (column_users[column]));
+          }
+      if (strstr (access->access, "also while enrolling") != NULL && !row->while_enrolling)
+        g_error ("API.md opens %s while enrolling; the cell table does not", route);
+    }
+  g_assert_cmpuint (G_N_ELEMENTS (cell_rows), ==, routes->len);
+
+  /* A registry as `kvotactl init` makes it, where administrators must use
+   * two-factor login: the first has set it up, the second has not. */
+  kvota_test_server_set_setting (server, "require-admin-two-factor", "true");
+  secret = kvota_test_server_enable_two_factor (server, KVOTA_TEST_ADMIN);
+  for (guint i = 0; i < routes->len; i++)
+    g_ptr_array_add (expired, kvota_test_server_create_session (server, KVOTA_TEST_REP_A, -60 * 60, FALSE));
+  kvota_test_server_start (server, NULL);
+
+  otp = kvota_totp_generate (secret, g_get_real_time () / G_USEC_PER_SEC);
+  walk.tokens[CELL_ADMIN] = login_cell (server, KVOTA_TEST_ADMIN, otp, FALSE);
+  for (guint column = CELL_MINISTRY; column < N_ROLE_CELLS; column++)
+    walk.tokens[column] = login_cell (server, cell_users[column], NULL, FALSE);
+  walk.tokens[CELL_ENROLLING] = login_cell (server, KVOTA_TEST_ADMIN2, NULL, TRUE);
+
+  /* The blocked user was logged in when the administrator blocked it. */
+  walk.tokens[CELL_BLOCKED] = login_cell (server, KVOTA_TEST_REP_B, NULL, FALSE);
+  {
+    g_autofree char *path = g_strdup_printf ("/api/v1/users/%" G_GINT64_FORMAT "/block",
+                                             server->user_ids[KVOTA_TEST_REP_B]);
+    g_autoptr(KvotaTestReply) blocked = kvota_test_server_request (server, "POST", path, walk.tokens[CELL_ADMIN],
+                                                                   "{\"reason\": \"Testing the table\"}", -1);
+
+    kvota_test_assert_status (blocked, 200);
+  }
+  /* walk.tokens[CELL_EXPIRED] stays NULL: each cell takes its own. */
+  walk.tokens[CELL_NO_TOKEN] = NULL;
+
+  before = snapshot (server, walk.tokens[CELL_ADMIN]);
+  audit_before = kvota_test_server_count_audit (server, walk.tokens[CELL_ADMIN]);
+
+  for (guint i = 0; i < routes->len; i++)
+    {
+      const CellRow *row = find_cell_row (g_ptr_array_index (routes, i));
+
+      if (strcmp (row->route, "DELETE /api/v1/session") == 0)
+        {
+          logout = row;
+          continue;
+        }
+
+      for (guint column = 0; column < N_CELLS; column++)
+        check_table_cell (&walk, row, column);
+    }
+
+  /* Nothing the walk did changed the registry. */
+  after = snapshot (server, walk.tokens[CELL_ADMIN]);
+  g_assert_cmpstr (after, ==, before);
+  g_assert_cmpuint (kvota_test_server_count_audit (server, walk.tokens[CELL_ADMIN]), ==, audit_before);
+
+  /* Logging out comes last, and ends exactly the sessions it should. */
+  g_assert_nonnull (logout);
+  for (guint column = 0; column < N_CELLS; column++)
+    check_table_cell (&walk, logout, column);
+  for (guint column = 0; column < N_CELLS; column++)
+    {
+      g_autoptr(KvotaTestReply) me = NULL;
+
+      if (column >= N_ROLE_CELLS && column != CELL_ENROLLING)
+        continue;
+      me = kvota_test_server_request (server, "GET", "/api/v1/me", walk.tokens[column], NULL, 0);
+      if (me->status != 401 || g_strcmp0 (kvota_test_reply_error_code (me), "invalid-token") != 0)
+        {
+          walk.n_mismatches++;
+          g_string_append_printf (mismatches, "  %-44s %-18s still logged in after DELETE /api/v1/session\n",
+                                  "GET /api/v1/me", cell_names[column]);
+        }
+    }
+
+  g_assert_cmpuint (walk.n_cells, ==, routes->len * N_CELLS);
+  g_assert_cmpuint (expired->len, ==, 0);
+  g_test_message ("%u cells of %u routes × %u callers", walk.n_cells, routes->len, (guint) N_CELLS);
+
+  if (walk.n_mismatches > 0)
+    {
+      g_autofree char *message = g_strdup_printf ("%u of %u cells differ from API.md", walk.n_mismatches,
+                                                  walk.n_cells);
+
+      g_printerr ("Authorization cells that differ from API.md (route, caller, expected, got):\n%s",
+                  mismatches->str);
+      g_assertion_message (G_LOG_DOMAIN, __FILE__, __LINE__, G_STRFUNC, message);
+    }
+
+  for (guint column = 0; column < N_CELLS; column++)
+    g_free (walk.tokens[column]);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -520,6 +941,7 @@ main (int   argc,
   g_test_add_func ("/server/routes/no-token", test_routes_no_token);
   g_test_add_func ("/server/routes/documented", test_routes_documented);
   g_test_add_func ("/server/routes/roles", test_routes_roles);
+  g_test_add_func ("/server/routes/cells", test_routes_cells);
 
   return g_test_run ();
 }
