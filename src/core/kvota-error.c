@@ -198,6 +198,15 @@ static const ErrorInfo error_info[KVOTA_ERROR_N_CODES] = {
   [KVOTA_ERROR_NAP_DRAFT_PENDING] =
     { "nap-draft-pending", 409,
       N_("Another draft plan for this period is waiting: apply or discard it first."), NULL },
+  [KVOTA_ERROR_WRONG_PASSWORD] =
+    { "wrong-password", 403,
+      N_("The password you confirmed with is wrong."), NULL },
+  [KVOTA_ERROR_WRONG_OTP] =
+    { "wrong-otp", 403,
+      N_("The one-time code is wrong. Check the time on your phone and enter the code it shows now."), NULL },
+  [KVOTA_ERROR_SESSION_REVOKED] =
+    { "session-revoked", 401,
+      N_("Your session was ended by the administrator. Please log in again."), NULL },
 };
 
 /* Errors about one value of a request carry the value's name, so that the

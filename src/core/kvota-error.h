@@ -86,9 +86,13 @@ typedef enum
   KVOTA_ERROR_NAP_INVALID,
   KVOTA_ERROR_NAP_MISMATCH,
   KVOTA_ERROR_NAP_DRAFT_PENDING,
+  /* Confirmations inside a session */
+  KVOTA_ERROR_WRONG_PASSWORD,
+  KVOTA_ERROR_WRONG_OTP,
+  KVOTA_ERROR_SESSION_REVOKED,
 } KvotaError;
 
-#define KVOTA_ERROR_N_CODES (KVOTA_ERROR_NAP_DRAFT_PENDING + 1)
+#define KVOTA_ERROR_N_CODES (KVOTA_ERROR_SESSION_REVOKED + 1)
 
 GQuark       kvota_error_quark               (void);
 const char  *kvota_error_code_to_string      (KvotaError   code);

@@ -245,6 +245,29 @@ kvota_store_set_password (KvotaStore  *self,
 }
 
 /**
+ * kvota_store_revoke_sessions:
+ * @self: a #KvotaStore
+ * @user_id: the user
+ * @except_token_hash: (nullable): the session to keep
+ * @error: return location for a #GError, or %NULL
+ *
+ * Ends a user's other sessions, as a password change should.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+kvota_store_revoke_sessions (KvotaStore  *self,
+                             gint64       user_id,
+                             const char  *except_token_hash,
+                             GError     **error)
+{
+  g_return_val_if_fail (KVOTA_IS_STORE (self), FALSE);
+
+  return run (self, "UPDATE sessions SET revoked = 1 WHERE user_id = ?1 AND token_hash IS NOT ?2",
+              user_id, except_token_hash, error);
+}
+
+/**
  * kvota_store_start_password_reset:
  * @self: a #KvotaStore
  * @actor: the administrator

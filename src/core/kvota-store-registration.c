@@ -814,18 +814,7 @@ kvota_store_decide_application (KvotaStore  *self,
         password_hash = column_text (statement, 0);
       }
 
-      organisation = _kvota_store_insert_organisation (self, actor,
-                                                       application->name_ru != NULL ?
-                                                       application->name_ru : application->name_kk,
-                                                       application->bin, application->holder_type,
-                                                       error);
-      if (organisation == NULL ||
-          !set_organisation_details (self, organisation->id, application, error))
-        goto failed;
-      organisation_id = organisation->id;
-
-      /* The application's own username is the one pending reservation
-       * the check in _kvota_store_insert_user would trip over. */
+      /* No longer pending: its BIN and username are its own to take. */
       {
         g_autoptr(sqlite3_stmt) statement =
           _kvota_store_prepare (self, "UPDATE applications SET state = 'confirmed' WHERE id = ?", error);
@@ -836,6 +825,16 @@ kvota_store_decide_application (KvotaStore  *self,
         if (!_kvota_store_step_done (self, statement, error))
           goto failed;
       }
+
+      organisation = _kvota_store_insert_organisation (self, actor,
+                                                       application->name_ru != NULL ?
+                                                       application->name_ru : application->name_kk,
+                                                       application->bin, application->holder_type,
+                                                       error);
+      if (organisation == NULL ||
+          !set_organisation_details (self, organisation->id, application, error))
+        goto failed;
+      organisation_id = organisation->id;
 
       user = _kvota_store_insert_user (self, actor, organisation_id, application->username,
                                        password_hash, application->representative_name,

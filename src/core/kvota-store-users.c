@@ -83,8 +83,12 @@ _kvota_store_insert_organisation (KvotaStore       *self,
     return NULL;
 
   {
+    /* A pending application holds on to its BIN too; confirming it marks
+     * it confirmed before its organisation is made. */
     g_autoptr(sqlite3_stmt) statement =
-      _kvota_store_prepare (self, "SELECT 1 FROM organisations WHERE bin = ?", error);
+      _kvota_store_prepare (self, "SELECT 1 FROM organisations WHERE bin = ?1 UNION ALL "
+                                  "SELECT 1 FROM applications WHERE bin = ?1 AND state = 'pending'",
+                            error);
 
     if (statement == NULL)
       return NULL;
@@ -517,8 +521,8 @@ kvota_store_count_active_administrators (KvotaStore *self)
  * @error: return location for a #GError, or %NULL
  *
  * Blocking ends every session of the user in the same transaction: their
- * tokens answer %KVOTA_ERROR_USER_BLOCKED from then on, even after the
- * user is restored.
+ * tokens answer %KVOTA_ERROR_USER_BLOCKED from then on, and
+ * %KVOTA_ERROR_SESSION_REVOKED once the user is restored.
  *
  * Returns: %TRUE on success
  */
@@ -687,7 +691,7 @@ kvota_store_create_session (KvotaStore  *self,
   g_return_val_if_fail (expires != NULL, FALSE);
 
   {
-    /* Forget sessions that ended a day ago; newer ones still explain
+    /* Forget sessions that ended a day ago; until then they explain
      * themselves as expired rather than unknown. */
     g_autoptr(sqlite3_stmt) prune =
       _kvota_store_prepare (self, "DELETE FROM sessions WHERE expires < ?", error);
@@ -765,19 +769,23 @@ kvota_store_lookup_session (KvotaStore  *self,
   principal->expires = g_date_time_new_from_unix_utc (sqlite3_column_int64 (statement, 8));
   principal->enrolment_only = g_strcmp0 ((const char *) sqlite3_column_text (statement, 10), "full") != 0;
 
+  /* An ended session keeps saying why until it is pruned a day later. */
   if (g_date_time_compare (principal->expires, now) <= 0)
     {
-      g_clear_pointer (&statement, _kvota_statement_release);
-      kvota_store_delete_session (self, token_hash, NULL);
       kvota_set_error (error, KVOTA_ERROR_SESSION_EXPIRED, NULL);
       return NULL;
     }
 
   if (principal->state != KVOTA_USER_STATE_ACTIVE ||
-      principal->organisation_state != KVOTA_USER_STATE_ACTIVE ||
-      sqlite3_column_int (statement, 9) != 0)
+      principal->organisation_state != KVOTA_USER_STATE_ACTIVE)
     {
       kvota_set_error (error, KVOTA_ERROR_USER_BLOCKED, NULL);
+      return NULL;
+    }
+
+  if (sqlite3_column_int (statement, 9) != 0)
+    {
+      kvota_set_error (error, KVOTA_ERROR_SESSION_REVOKED, NULL);
       return NULL;
     }
 

@@ -165,6 +165,10 @@ gboolean            kvota_store_set_password      (KvotaStore       *self,
                                                    gint64            user_id,
                                                    const char       *password_hash,
                                                    GError          **error);
+gboolean            kvota_store_revoke_sessions   (KvotaStore       *self,
+                                                   gint64            user_id,
+                                                   const char       *except_token_hash,
+                                                   GError          **error);
 gboolean            kvota_store_start_password_reset (KvotaStore    *self,
                                                    const char       *actor,
                                                    gint64            user_id,

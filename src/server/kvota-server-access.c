@@ -273,7 +273,7 @@ _kvota_change_password_cb (KvotaServer  *self,
   credentials = kvota_store_get_credentials (self->store, request->principal->username);
   if (credentials == NULL || !kvota_password_verify (credentials->password_hash, body.current_password))
     {
-      kvota_set_error (&error, KVOTA_ERROR_BAD_CREDENTIALS, "current_password");
+      kvota_set_error (&error, KVOTA_ERROR_WRONG_PASSWORD, "current_password");
       goto out;
     }
 
@@ -285,7 +285,8 @@ _kvota_change_password_cb (KvotaServer  *self,
 
   if ((hash = kvota_password_hash (body.new_password, &error)) == NULL ||
       !kvota_store_set_password (self->store, _kvota_request_actor (request),
-                                 request->principal->user_id, hash, &error))
+                                 request->principal->user_id, hash, &error) ||
+      !kvota_store_revoke_sessions (self->store, request->principal->user_id, request->token_hash, &error))
     goto out;
 
 out:
@@ -474,7 +475,7 @@ _kvota_confirm_two_factor_cb (KvotaServer  *self,
   if (!kvota_totp_validate (two_factor->pending, body.otp, g_get_real_time () / G_USEC_PER_SEC,
                             two_factor->counter, &counter))
     {
-      kvota_set_error (&error, KVOTA_ERROR_BAD_OTP, "otp");
+      kvota_set_error (&error, KVOTA_ERROR_WRONG_OTP, "otp");
       goto out;
     }
 
@@ -523,7 +524,13 @@ _kvota_disable_two_factor_cb (KvotaServer  *self,
   credentials = kvota_store_get_credentials (self->store, request->principal->username);
   if (credentials == NULL || !kvota_password_verify (credentials->password_hash, body.password))
     {
-      kvota_set_error (&error, KVOTA_ERROR_BAD_CREDENTIALS, "password");
+      kvota_set_error (&error, KVOTA_ERROR_WRONG_PASSWORD, "password");
+      goto out;
+    }
+
+  if (credentials->totp_secret == NULL)
+    {
+      kvota_set_error (&error, KVOTA_ERROR_INVALID_STATE, NULL);
       goto out;
     }
 

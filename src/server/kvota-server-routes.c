@@ -98,7 +98,11 @@ reply_application_state (KvotaRequest     *request,
                          KvotaApplication *application)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = kvota_application_to_json (application);
+  g_autoptr(JsonNode) node = NULL;
+
+  /* The applicant reads the decision and its reason, not who made it. */
+  g_clear_pointer (&application->decided_by, g_free);
+  node = kvota_application_to_json (application);
 
   kvota_set_error (&error,
                    application->state == KVOTA_APPLICATION_STATE_DECLINED ?

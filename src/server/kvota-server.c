@@ -284,7 +284,8 @@ _kvota_request_read_body (KvotaRequest      *request,
   SoupMessageBody *body = soup_server_message_get_request_body (request->message);
   g_autoptr(JsonNode) node = NULL;
 
-  if (optional && (body == NULL || body->length == 0))
+  /* An empty body is an empty object: the reader then names what is missing. */
+  if (body == NULL || body->length == 0)
     node = json_node_init_object (json_node_alloc (), json_object_new ());
   else if ((node = kvota_json_parse (body ? body->data : NULL, body ? (gsize) body->length : 0, error)) == NULL)
     return FALSE;

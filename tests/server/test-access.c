@@ -435,7 +435,8 @@ test_access_block_organisation (void)
     g_autoptr(KvotaTestReply) by_rep = post_id (server, rep_a, "organisations", b, "block",
                                                 "{\"reason\": \"Competitor\"}");
 
-    kvota_test_assert_error (no_body, 400, "malformed-json");
+    kvota_test_assert_error (no_body, 400, "missing-field");
+    assert_field (no_body, "reason");
     kvota_test_assert_error (empty, 400, "missing-field");
     assert_field (empty, "reason");
     kvota_test_assert_error (blank, 400, "invalid-value");
@@ -505,7 +506,7 @@ test_access_block_organisation (void)
 
     kvota_test_assert_error (again, 409, "invalid-state");
   }
-  assert_token (server, rep_b, 403, "user-blocked");
+  assert_token (server, rep_b, 401, "session-revoked");
   g_free (rep_b);
   rep_b = kvota_test_server_login (server, KVOTA_TEST_REP_B);
   assert_token (server, rep_b, 200, NULL);
@@ -565,7 +566,7 @@ test_access_block_organisation (void)
     restore = post_id (server, admin, "users", id, "restore", NULL);
     kvota_test_assert_status (restore, 200);
     g_assert_cmpstr (kvota_test_reply_get_string (restore, "user.state"), ==, "active");
-    assert_token (server, acct, 403, "user-blocked");
+    assert_token (server, acct, 401, "session-revoked");
     assert_login (server, "acct-b", kvota_test_user_password (KVOTA_TEST_ACCT_B), 201, NULL);
   }
 
@@ -618,7 +619,7 @@ test_access_password_change (void)
     wrong = kvota_test_server_requestf (server, "POST", ME "/password", token,
                                         "{\"current_password\": \"guessing-the-password\", "
                                         "\"new_password\": \"%s\"}", new_password);
-    kvota_test_assert_error (wrong, 401, "bad-credentials");
+    kvota_test_assert_error (wrong, 403, "wrong-password");
     assert_field (wrong, "current_password");
     weak = kvota_test_server_requestf (server, "POST", ME "/password", token,
                                        "{\"current_password\": \"%s\", \"new_password\": \"short\"}", old_password);
@@ -628,7 +629,7 @@ test_access_password_change (void)
      * about the policy. */
     weak_and_wrong = kvota_test_server_request (server, "POST", ME "/password", token,
                                                 "{\"current_password\": \"guess\", \"new_password\": \"x\"}", -1);
-    kvota_test_assert_error (weak_and_wrong, 401, "bad-credentials");
+    kvota_test_assert_error (weak_and_wrong, 403, "wrong-password");
   }
   /* Refusals change nothing, and the session goes on. */
   g_assert_cmpuint (kvota_test_server_count_audit (server, admin), ==, audit_before);
@@ -706,7 +707,7 @@ test_access_password_reset (void)
 
   /* The old password no longer works, and the user's sessions ended. */
   assert_login (server, "acct-b", old_password, 403, "password-reset-pending");
-  assert_token (server, token, 403, "user-blocked");
+  assert_token (server, token, 401, "session-revoked");
 
   /* Wrong keys, wrong users, weak passwords. */
   {
@@ -756,7 +757,7 @@ test_access_password_reset (void)
   kvota_test_assert_status (finished, 204);
   assert_login (server, "acct-b", new_password, 201, NULL);
   assert_login (server, "acct-b", old_password, 401, "bad-credentials");
-  assert_token (server, token, 403, "user-blocked");
+  assert_token (server, token, 401, "session-revoked");
 
   /* Once only. */
   {
@@ -1031,11 +1032,11 @@ test_access_two_factor (void)
     g_autoptr(KvotaTestReply) empty = NULL;
 
     bad = kvota_test_server_requestf (server, "POST", ME "/two-factor/confirm", token, "{\"otp\": \"%s\"}", wrong);
-    kvota_test_assert_error (bad, 401, "bad-otp");
+    kvota_test_assert_error (bad, 403, "wrong-otp");
     assert_field (bad, "otp");
     short_code = kvota_test_server_request (server, "POST", ME "/two-factor/confirm", token,
                                             "{\"otp\": \"12345\"}", -1);
-    kvota_test_assert_error (short_code, 401, "bad-otp");
+    kvota_test_assert_error (short_code, 403, "wrong-otp");
     empty = kvota_test_server_request (server, "POST", ME "/two-factor/confirm", token, "{}", -1);
     kvota_test_assert_error (empty, 400, "missing-field");
     assert_field (empty, "otp");
@@ -1093,7 +1094,7 @@ test_access_two_factor (void)
     g_autoptr(KvotaTestReply) off = NULL;
 
     kvota_test_assert_error (empty, 400, "missing-field");
-    kvota_test_assert_error (wrong_password, 401, "bad-credentials");
+    kvota_test_assert_error (wrong_password, 403, "wrong-password");
     assert_field (wrong_password, "password");
     g_clear_pointer (&me, kvota_test_reply_free);
     me = get (server, ME, token);

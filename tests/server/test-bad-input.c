@@ -44,7 +44,8 @@ static const BadInput bad_inputs[] = {
   { "truncated JSON", AS_ADMIN, "POST", ISSUE,
     "{\"account\": \"{A}\", \"unit_type\": \"quota\",", 400, "malformed-json", NULL },
   { "prose", AS_ADMIN, "POST", ISSUE, "please issue 5 quotas", 400, "malformed-json", NULL },
-  { "empty body", AS_ADMIN, "POST", ISSUE, "", 400, "malformed-json", NULL },
+  /* An empty body reads as an empty object: the first missing member is named. */
+  { "empty body", AS_ADMIN, "POST", ISSUE, "", 400, "missing-field", "account" },
   /* json-glib takes the first of several documents and drops the rest:
    * the server must not act on half of what was sent. */
   { "two documents", AS_ADMIN, "POST", ISSUE,

@@ -244,7 +244,9 @@ test_session_blocked (void)
                                          kvota_test_reply_get_string (login_again, "token"), NULL, 0);
   kvota_test_assert_status (new_token, 200);
   old_token_after = kvota_test_server_request (server, "GET", "/api/v1/me", rep, NULL, 0);
-  kvota_test_assert_error (old_token_after, 403, "user-blocked");
+  /* Restored, the user logs in again; the session the block ended stays
+   * ended, and says the administrator ended it. */
+  kvota_test_assert_error (old_token_after, 401, "session-revoked");
 
   missing = set_user_state (server, admin, 999999, "block", "{\"reason\": \"no such user\"}");
   kvota_test_assert_error (missing, 404, "not-found");
