@@ -224,6 +224,10 @@ def plan_sheet(years, language="ru", seed=0, extra=None, errors=False):
     return sheet
 
 
+def amended_value(text, delta):
+    return int(text) + delta
+
+
 def convert(sheets, outputs):
     with tempfile.TemporaryDirectory() as tmp:
         source = os.path.join(tmp, "plan.gnumeric")
@@ -256,6 +260,13 @@ def main():
     convert([plan_sheet([2014, 2015], "kk", 1)], [(os.path.join(tests, "nap-kk-2014-2015.ods"), ODS)])
     convert([plan_sheet([2014, 2015], "en", 2)], [(os.path.join(tests, "nap-en-2014-2015.xls"), XLS)])
     convert([plan_sheet([2014], "ru", 3, errors=True)], [(os.path.join(tests, "nap-errors-2014.xlsx"), XLSX)])
+    # An amendment of the 2014 plan: one allocation up, one down; the
+    # formulas carry the new sums into the subtotal and the total.
+    amended = plan_sheet([2014], "ru", 14)
+    amended.number(5, 5, amended_value(amended.cells[(5, 5)][1], +125000))
+    amended.number(6, 5, amended_value(amended.cells[(6, 5)][1], -20000))
+    convert([amended], [(os.path.join(tests, "nap-2014-amended.xls"), XLS)])
+
     other = Sheet("Budget")
     for r, (name, value) in enumerate([("Item", "Amount"), ("Paper", 120), ("Ink", 45.5)]):
         other.text(r, 0, name)
