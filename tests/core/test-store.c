@@ -1908,12 +1908,12 @@ test_store_sessions_expired (Fixture       *f,
     g_clear_error (&error);
   }
 
-  /* An expired session is gone once seen. */
+  /* An expired session keeps saying so, until it is pruned a day later. */
   {
     g_autoptr(KvotaPrincipal) principal = kvota_store_lookup_session (f->store, old_hash, now, &error);
 
     g_assert_null (principal);
-    assert_kvota_error (error, KVOTA_ERROR_INVALID_TOKEN, NULL);
+    assert_kvota_error (error, KVOTA_ERROR_SESSION_EXPIRED, NULL);
     g_clear_error (&error);
   }
 
@@ -2009,8 +2009,8 @@ test_store_sessions_blocked (Fixture       *f,
                                              NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpint (count_audit (f), ==, n_audit + 2);
-  assert_lookup_fails (f, laptop, now, KVOTA_ERROR_USER_BLOCKED);
-  assert_lookup_fails (f, office, now, KVOTA_ERROR_USER_BLOCKED);
+  assert_lookup_fails (f, laptop, now, KVOTA_ERROR_SESSION_REVOKED);
+  assert_lookup_fails (f, office, now, KVOTA_ERROR_SESSION_REVOKED);
 
   g_assert_true (kvota_store_create_session (f->store, user->id, fresh, expires, FALSE, &error));
   g_assert_no_error (error);
