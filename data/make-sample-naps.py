@@ -71,7 +71,7 @@ RESERVES = [("Резерв для новых установок", 0.03), ("Ре�
 def operators():
     bins = {}
     serial = 1
-    for _, lines in SECTORS:
+    for _, lines in SECTORS + [NEW_2015]:
         for operator, _, _ in lines:
             if operator not in bins:
                 # The demo registry's own nature user keeps its BIN.

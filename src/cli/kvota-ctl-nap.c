@@ -16,6 +16,7 @@
 #include "kvota-error.h"
 #include "kvota-json.h"
 #include "kvota-nap.h"
+#include "kvota-store.h"
 
 /* kvotactl nap: check a National Allocation Plan file, or print the plan
  * the reader finds in it. */
@@ -65,12 +66,15 @@ check (int    argc,
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) files = NULL;
   g_autofree char *period = NULL;
+  g_autofree char *db = NULL;
   GPtrArray *findings;
   guint n_errors;
   int first = 0, last = 0;
   const GOptionEntry entries[] = {
     { "period", 0, 0, G_OPTION_ARG_STRING, &period,
       N_("The years the plan is for, such as 2014-2015"), N_("YEARS") },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db,
+      N_("A registry database: warn about operators not registered in it"), N_("PATH") },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, N_("FILE") },
     { NULL }
   };
@@ -89,6 +93,15 @@ check (int    argc,
 
   if (period != NULL)
     kvota_nap_check_period (nap, first, last);
+
+  if (db != NULL)
+    {
+      g_autoptr(KvotaStore) store = kvota_store_open (db, FALSE, &error);
+
+      if (store == NULL)
+        return _kvota_ctl_fail (error);
+      kvota_store_check_nap_operators (store, nap);
+    }
 
   findings = kvota_nap_get_findings (nap);
   for (guint i = 0; i < findings->len; i++)
@@ -190,7 +203,7 @@ _kvota_ctl_nap (int    argc,
   if (argc >= 2 && strcmp (argv[1], "dump") == 0)
     return dump (argc - 1, argv + 1);
 
-  g_printerr ("%s\n", _("Usage: kvotactl nap check FILE [--period YEARS]"));
+  g_printerr ("%s\n", _("Usage: kvotactl nap check FILE [--period YEARS] [--db PATH]"));
   g_printerr ("%s\n", _("       kvotactl nap dump FILE [--format csv|json]"));
   return 2;
 }

@@ -37,38 +37,77 @@ measure_cb (const KvotaCell *cell,
   return TRUE;
 }
 
-static const char * const month_names[] = {
-  "January", "February", "March", "April", "May", "June", "July",
-  "August", "September", "October", "November", "December",
-};
-
-static const char * const day_names[] = {
-  "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
-};
-
-static guint
-count_run (const char *p,
-           char        c)
+/* Which parts a date format shows: days, months or years; hours,
+ * minutes or seconds. An "m" is a minute next to an h or an s. */
+static void
+format_parts (const char *format,
+              gboolean   *has_date,
+              gboolean   *has_time)
 {
-  guint n = 0;
+  char previous = '\0';
 
-  while (g_ascii_tolower (p[n]) == c)
-    n++;
+  *has_date = *has_time = FALSE;
 
-  return n;
+  for (const char *p = format != NULL ? format : ""; *p && *p != ';'; p++)
+    {
+      char c = g_ascii_tolower (*p);
+
+      if (*p == '"')
+        {
+          while (p[1] != '\0' && p[1] != '"')
+            p++;
+          if (p[1] == '"')
+            p++;
+          continue;
+        }
+      if (*p == '\\' && p[1] != '\0')
+        {
+          p++;
+          continue;
+        }
+      if (*p == '[' && strchr (p, ']') != NULL)
+        {
+          if (strchr ("hms", g_ascii_tolower (p[1])) != NULL)
+            *has_time = TRUE;
+          p = strchr (p, ']');
+          continue;
+        }
+
+      if (c == 'y' || c == 'd')
+        *has_date = TRUE;
+      else if (c == 'h' || c == 's')
+        *has_time = TRUE;
+      else if (c == 'm')
+        {
+          const char *q = p;
+
+          while (g_ascii_tolower (*q) == 'm')
+            q++;
+          while (*q == ':' || *q == ' ')
+            q++;
+          if (previous == 'h' || previous == ':' || g_ascii_tolower (*q) == 's')
+            *has_time = TRUE;
+          else
+            *has_date = TRUE;
+          p = q - 1;
+        }
+
+      if (g_ascii_isalpha (*p) || *p == ':')
+        previous = c;
+    }
 }
 
-/* Formats a date serial with an Excel date format code, for the tokens
- * that date formats use in practice: y, m, d, h, m (minutes after h or
- * before s), s, AM/PM and [h]. */
+/* Dates and times as ssconvert's CSV export writes them, whatever the
+ * cell's format: 2014/01/31, 2014/01/31 08:30:00, and times as elapsed
+ * hours, 36:15:00, with milliseconds when there are any. */
 static void
 append_date (GString    *out,
              double      serial,
              const char *format)
 {
   g_autoptr(GDateTime) time = kvota_workbook_date_to_datetime (serial);
-  gboolean twelve_hours;
-  gboolean after_hour = FALSE;
+  gboolean has_date, has_time;
+  gint64 milliseconds;
 
   if (time == NULL)
     {
@@ -76,112 +115,34 @@ append_date (GString    *out,
       return;
     }
 
-  if (format == NULL || *format == '\0')
-    format = "m/d/yyyy";
-  twelve_hours = strstr (format, "AM/PM") != NULL || strstr (format, "am/pm") != NULL;
+  format_parts (format, &has_date, &has_time);
+  if (!has_date && !has_time)
+    has_date = TRUE;
 
-  for (const char *p = format; *p; )
+  milliseconds = (gint64) llround (serial * 86400000.0);
+
+  if (has_date)
     {
-      char c = g_ascii_tolower (*p);
-      guint n = count_run (p, c);
-
-      if (*p == '"')
-        {
-          for (p++; *p && *p != '"'; p++)
-            g_string_append_c (out, *p);
-          if (*p == '"')
-            p++;
-          continue;
-        }
-
-      if (*p == '\\' && p[1] != '\0')
-        {
-          g_string_append_c (out, p[1]);
-          p += 2;
-          continue;
-        }
-
-      if (*p == '[')
-        {
-          const char *end = strchr (p, ']');
-
-          if (end != NULL && (p[1] == 'h' || p[1] == 'H'))
-            {
-              g_string_append_printf (out, "%d", (int) floor (serial * 24 + 1e-9));
-              after_hour = TRUE;
-            }
-          p = end != NULL ? end + 1 : p + 1;
-          continue;
-        }
-
-      if (g_ascii_strncasecmp (p, "AM/PM", 5) == 0)
-        {
-          g_string_append (out, g_date_time_get_hour (time) < 12 ? "AM" : "PM");
-          p += 5;
-          continue;
-        }
-
-      switch (c)
-        {
-        case 'y':
-          if (n >= 3)
-            g_string_append_printf (out, "%04d", g_date_time_get_year (time));
-          else
-            g_string_append_printf (out, "%02d", g_date_time_get_year (time) % 100);
-          break;
-
-        case 'd':
-          if (n >= 4)
-            g_string_append (out, day_names[g_date_time_get_day_of_week (time) - 1]);
-          else if (n == 3)
-            g_string_append_len (out, day_names[g_date_time_get_day_of_week (time) - 1], 3);
-          else
-            g_string_append_printf (out, n == 2 ? "%02d" : "%d", g_date_time_get_day_of_month (time));
-          break;
-
-        case 'm':
-          {
-            const char *q = p + n;
-            gboolean minutes;
-
-            while (*q == ':' || *q == ' ' || *q == '.')
-              q++;
-            minutes = n <= 2 && (after_hour || g_ascii_tolower (*q) == 's');
-            if (minutes)
-              g_string_append_printf (out, n == 2 ? "%02d" : "%d", g_date_time_get_minute (time));
-            else if (n >= 4)
-              g_string_append (out, month_names[g_date_time_get_month (time) - 1]);
-            else if (n == 3)
-              g_string_append_len (out, month_names[g_date_time_get_month (time) - 1], 3);
-            else
-              g_string_append_printf (out, n == 2 ? "%02d" : "%d", g_date_time_get_month (time));
-            after_hour = FALSE;
-          }
-          break;
-
-        case 'h':
-          {
-            int hour = g_date_time_get_hour (time);
-
-            if (twelve_hours)
-              hour = hour % 12 == 0 ? 12 : hour % 12;
-            g_string_append_printf (out, n >= 2 ? "%02d" : "%d", hour);
-            after_hour = TRUE;
-          }
-          break;
-
-        case 's':
-          g_string_append_printf (out, n >= 2 ? "%02d" : "%d", g_date_time_get_second (time));
-          after_hour = FALSE;
-          break;
-
-        default:
-          g_string_append_len (out, p, n);
-          break;
-        }
-
-      p += n;
+      g_string_append_printf (out, "%04d/%02d/%02d", g_date_time_get_year (time),
+                              g_date_time_get_month (time), g_date_time_get_day_of_month (time));
+      if (!has_time && milliseconds % 86400000 == 0)
+        return;
+      g_string_append_printf (out, " %02d:%02d:%02d", g_date_time_get_hour (time),
+                              g_date_time_get_minute (time), g_date_time_get_second (time));
     }
+  else
+    {
+      gint64 whole = milliseconds / 1000;
+
+      /* A time of day, unless the format counts elapsed hours: [h]. */
+      if (format == NULL || strchr (format, '[') == NULL)
+        whole %= 86400;
+      g_string_append_printf (out, "%" G_GINT64_FORMAT ":%02d:%02d", whole / 3600,
+                              (int) (whole / 60 % 60), (int) (whole % 60));
+    }
+
+  if (milliseconds % 1000 != 0)
+    g_string_append_printf (out, ".%03d", (int) (llabs (milliseconds) % 1000));
 }
 
 static void

@@ -381,8 +381,12 @@ demo_cb (int    argc,
   g_autoptr(GPtrArray) logins = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *db = NULL;
+  g_auto(GStrv) plans = NULL;
+  g_auto(GStrv) default_plans = g_new0 (char *, 3);
   const GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("The demo registry database to create"), N_("PATH") },
+    { "nap", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &plans,
+      N_("A National Allocation Plan file to apply; repeat for several (default: the sample plans)"), N_("FILE") },
     { NULL }
   };
 
@@ -390,6 +394,9 @@ demo_cb (int    argc,
     return 2;
   if (need_db (db) == NULL)
     return 2;
+
+  default_plans[0] = g_build_filename (KVOTA_DATADIR, "nap-2014.xlsx", NULL);
+  default_plans[1] = g_build_filename (KVOTA_DATADIR, "nap-2015.xlsx", NULL);
 
   if (g_file_test (db, G_FILE_TEST_EXISTS))
     {
@@ -400,7 +407,8 @@ demo_cb (int    argc,
   if (!kvota_secret_init (&error) ||
       (store = kvota_store_open (db, TRUE, &error)) == NULL ||
       !kvota_store_set_setting (store, "kvotactl-demo", "require-admin-two-factor", "false", &error) ||
-      (logins = kvota_demo_build (store, &error)) == NULL)
+      (logins = kvota_demo_build (store, (const char * const *) (plans != NULL ? plans : default_plans),
+                                  &error)) == NULL)
     {
       g_clear_object (&store);
       g_remove (db);

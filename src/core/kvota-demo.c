@@ -10,6 +10,8 @@
 #include <glib/gi18n-lib.h>
 
 #include "kvota-demo.h"
+#include "kvota-json.h"
+#include "kvota-nap.h"
 #include "kvota-error.h"
 #include "kvota-secret.h"
 
@@ -67,25 +69,115 @@ kvota_demo_login_free (KvotaDemoLogin *login)
 /**
  * kvota_demo_build:
  * @store: a new, empty registry
+ * @plans: (nullable) (array zero-terminated=1): National Allocation Plan
+ *   files to upload and apply, in order
  * @error: return location for a #GError, or %NULL
  *
- * Fills @store with demo organisations, users and holdings: an issuance of
- * 2014 quotas to each holding account and a transfer waiting for the
- * administrator's confirmation.
+ * Fills @store with demo organisations, users and holdings: nature users
+ * of the plans, the plans applied, quotas of the trading companies, and a
+ * transfer waiting for the administrator's confirmation.
  *
  * Returns: (transfer full) (element-type KvotaDemoLogin) (nullable): the
  *   demo logins with their passwords
  */
+static gboolean
+apply_plan (KvotaStore  *store,
+            const char  *path,
+            GError     **error)
+{
+  g_autoptr(KvotaWorkbook) workbook = NULL;
+  g_autoptr(KvotaNap) nap = NULL;
+  g_autoptr(KvotaNapRecord) record = NULL;
+  g_autoptr(JsonNode) plan = NULL;
+  g_autoptr(GBytes) file = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *plan_text = NULL;
+  g_autofree char *name = NULL;
+  KvotaNapApplication result;
+  GArray *years;
+  gsize length;
+
+  if (!g_file_get_contents (path, &contents, &length, error))
+    return FALSE;
+  file = g_bytes_new_take (g_steal_pointer (&contents), length);
+
+  if ((workbook = kvota_workbook_open_bytes (file, error)) == NULL ||
+      (nap = kvota_nap_read (workbook, NULL, error)) == NULL)
+    return FALSE;
+
+  if (kvota_nap_count_errors (nap) > 0)
+    {
+      g_set_error (error, KVOTA_ERROR, KVOTA_ERROR_NAP_INVALID,
+                   _("The plan “%s” has errors; check it with “kvotactl nap check”."), path);
+      return FALSE;
+    }
+
+  years = kvota_nap_get_years (nap);
+  plan = kvota_nap_to_json (nap, TRUE);
+  plan_text = kvota_json_to_string (plan);
+  name = g_path_get_basename (path);
+
+  record = kvota_store_create_nap_draft (store, "admin", g_array_index (years, int, 0),
+                                         g_array_index (years, int, years->len - 1), name, file,
+                                         "application/octet-stream", plan_text, error);
+  if (record == NULL)
+    return FALSE;
+
+  return kvota_store_apply_nap (store, "admin", record->id, kvota_nap_get_lines (nap), years, &result, error);
+}
+
+/* Registers nature users of the plan, so that the plan issues to them. */
+static gboolean
+register_operators (KvotaStore  *store,
+                    const char  *path,
+                    guint        first,
+                    guint        count,
+                    GError     **error)
+{
+  g_autoptr(KvotaWorkbook) workbook = NULL;
+  g_autoptr(KvotaNap) nap = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  GPtrArray *lines;
+  guint index = 0;
+
+  if ((workbook = kvota_workbook_open (path, error)) == NULL ||
+      (nap = kvota_nap_read (workbook, NULL, error)) == NULL)
+    return FALSE;
+
+  lines = kvota_nap_get_lines (nap);
+  for (guint i = 0; i < lines->len && index < first + count; i++)
+    {
+      KvotaNapLine *line = g_ptr_array_index (lines, i);
+      g_autofree char *account = NULL;
+      g_autoptr(KvotaOrganisation) organisation = NULL;
+
+      if (line->reserve || !g_hash_table_add (seen, line->bin))
+        continue;
+      if (index++ < first || (account = kvota_store_find_nature_user_account (store, line->bin)) != NULL)
+        continue;
+
+      organisation = kvota_store_create_organisation (store, DEMO_ACTOR, line->operator_name, line->bin,
+                                                      KVOTA_HOLDER_TYPE_NATURE_USER, error);
+      if (organisation == NULL)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
 GPtrArray *
-kvota_demo_build (KvotaStore  *store,
-                  GError     **error)
+kvota_demo_build (KvotaStore          *store,
+                  const char * const  *plans,
+                  GError             **error)
 {
   g_autoptr(GPtrArray) logins = g_ptr_array_new_with_free_func ((GDestroyNotify) kvota_demo_login_free);
   g_autoptr(GPtrArray) created = g_ptr_array_new_with_free_func ((GDestroyNotify) kvota_organisation_free);
   g_autoptr(KvotaTransaction) transaction = NULL;
   g_autoptr(KvotaOrganisation) registry = NULL;
   g_autoptr(KvotaOrganisation) ministry = NULL;
-  static const KvotaQuantity issued[] = { 1850000, 0, 420000, 260000 };
+  /* The nature user's quotas come from the plans; the trading companies
+   * start with quotas bought before the demo's history begins. */
+  static const KvotaQuantity issued[] = { 0, 0, 420000, 260000 };
 
   g_return_val_if_fail (KVOTA_IS_STORE (store), NULL);
 
@@ -140,6 +232,19 @@ kvota_demo_build (KvotaStore  *store,
       issuance = kvota_store_issue (store, DEMO_ACTOR, organisation->account,
                                     KVOTA_UNIT_TYPE_QUOTA, 2014, issued[i], error);
       if (issuance == NULL)
+        return NULL;
+    }
+
+  /* The first plan issues to the nature users registered before it; one
+   * more registers after both plans, and receives what waited for it. */
+  if (plans != NULL && plans[0] != NULL)
+    {
+      if (!register_operators (store, plans[0], 0, 5, error))
+        return NULL;
+      for (guint i = 0; plans[i] != NULL; i++)
+        if (!apply_plan (store, plans[i], error))
+          return NULL;
+      if (!register_operators (store, plans[0], 5, 1, error))
         return NULL;
     }
 

@@ -18,7 +18,8 @@ typedef struct
 } KvotaDemoLogin;
 
 void       kvota_demo_login_free (KvotaDemoLogin  *login);
-GPtrArray *kvota_demo_build      (KvotaStore      *store,
-                                  GError         **error);
+GPtrArray *kvota_demo_build      (KvotaStore          *store,
+                                  const char * const  *plans,
+                                  GError             **error);
 
 G_END_DECLS

@@ -44,6 +44,7 @@ struct _KvotaNap
   GPtrArray *lines;       /* of KvotaNapLine */
   GPtrArray *findings;    /* of KvotaNapFinding */
   GArray    *totals;      /* of KvotaQuantity; the totals row, if any */
+  guint      totals_row;  /* its 1-based row, for the findings */
   gboolean   has_totals;
 };
 
@@ -628,6 +629,7 @@ process_row (Reader *reader)
         {
           g_array_set_size (self->totals, 0);
           g_array_append_vals (self->totals, amounts->data, amounts->len);
+          self->totals_row = row;
           self->has_totals = TRUE;
         }
       return;
@@ -783,7 +785,7 @@ finish (Reader *reader)
     }
 
   if (self->has_totals)
-    check_sums (reader, self->totals, sums, 0, KVOTA_NAP_CHECK_TOTALS_MISMATCH);
+    check_sums (reader, self->totals, sums, self->totals_row, KVOTA_NAP_CHECK_TOTALS_MISMATCH);
 
   for (guint y = 0; y < self->years->len; y++)
     {
@@ -879,6 +881,7 @@ kvota_nap_read (KvotaWorkbook  *workbook,
       g_ptr_array_set_size (self->lines, 0);
       g_ptr_array_set_size (self->findings, 0);
       g_array_set_size (self->totals, 0);
+      self->totals_row = 0;
       self->has_totals = FALSE;
     }
 

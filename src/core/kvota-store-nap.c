@@ -414,6 +414,41 @@ kvota_store_find_nature_user_account (KvotaStore *self,
   return g_strdup ((const char *) sqlite3_column_text (statement, 0));
 }
 
+/**
+ * kvota_store_check_nap_operators:
+ * @self: a #KvotaStore
+ * @nap: a plan
+ *
+ * Adds a warning to @nap for every BIN that no registered nature user of
+ * this registry has: its quotas will wait for its registration.
+ */
+void
+kvota_store_check_nap_operators (KvotaStore *self,
+                                 KvotaNap   *nap)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  GPtrArray *lines;
+
+  g_return_if_fail (KVOTA_IS_STORE (self));
+  g_return_if_fail (KVOTA_IS_NAP (nap));
+
+  lines = kvota_nap_get_lines (nap);
+  for (guint i = 0; i < lines->len; i++)
+    {
+      KvotaNapLine *line = g_ptr_array_index (lines, i);
+      g_autofree char *account = NULL;
+      g_autofree char *message = NULL;
+
+      if (line->reserve || line->bin == NULL || !g_hash_table_add (seen, line->bin) ||
+          (account = kvota_store_find_nature_user_account (self, line->bin)) != NULL)
+        continue;
+
+      message = g_strdup_printf (_("No nature user with the BIN %s is registered yet: "
+                                   "its quotas will be issued when it is."), line->bin);
+      kvota_nap_add_finding (nap, KVOTA_NAP_CHECK_UNREGISTERED_OPERATOR, line->row, 0, message);
+    }
+}
+
 typedef struct
 {
   KvotaQuantity entitled;

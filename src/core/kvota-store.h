@@ -7,6 +7,7 @@
 
 #include <gio/gio.h>
 
+#include "kvota-nap.h"
 #include "kvota-records.h"
 
 G_BEGIN_DECLS
@@ -284,6 +285,8 @@ gboolean            kvota_store_apply_nap         (KvotaStore       *self,
                                                    GError          **error);
 char               *kvota_store_find_nature_user_account (KvotaStore *self,
                                                    const char       *bin);
+void                kvota_store_check_nap_operators (KvotaStore     *self,
+                                                   KvotaNap         *nap);
 
 /* Registration */
 KvotaRegistrationKey *kvota_store_create_registration_key (KvotaStore *self,

@@ -201,6 +201,17 @@ sniff (GsfInput  *input,
   return NULL;
 }
 
+static void
+quiet_log_cb (const char     *domain,
+              GLogLevelFlags  level,
+              const char     *message,
+              gpointer        user_data)
+{
+  /* Not through g_log(): a log handler that logs is a fatal recursion. */
+  if (g_getenv ("G_MESSAGES_DEBUG") != NULL)
+    g_printerr ("%s-DEBUG: %s\n", domain, message);
+}
+
 static KvotaWorkbook *
 open_input (GsfInput  *input,
             GError   **error)
@@ -212,7 +223,16 @@ open_input (GsfInput  *input,
 
   if (g_once_init_enter (&initialized))
     {
+      static const char * const domains[] = {
+        "libgsf", "libgsf:msole", "libgsf:zip", "libgsf:utils", "libgsf:xml",
+      };
+
       gsf_init ();
+      /* A damaged file makes libgsf warn as it goes; the reader reports it
+       * in one clear sentence instead, so its warnings are for debugging. */
+      for (guint i = 0; i < G_N_ELEMENTS (domains); i++)
+        g_log_set_handler (domains[i], G_LOG_LEVEL_WARNING | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_MESSAGE,
+                           quiet_log_cb, NULL);
       g_once_init_leave (&initialized, 1);
     }
 

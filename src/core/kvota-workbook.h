@@ -48,8 +48,10 @@ typedef enum
  * @text: a string's text, or an error's code such as `#DIV/0!`; for a
  *   number, %NULL
  * @is_date: whether the number is formatted as a date or a time; @number is
- *   then days since 1899-12-30 (the 1900 date system, whatever the workbook
- *   used), with the time of day as the fraction
+ *   then real days since 1899-12-30, with the time of day as the fraction,
+ *   whatever the workbook used (1904 serials are shifted, and so are 1900
+ *   serials before March 1900, which count a 29 February 1900 that never
+ *   was); a duration such as [h]:mm is left as it is
  * @format: the number format code, or %NULL for General
  *
  * One non-empty cell, as the reader hands it out. The pointers are valid
