@@ -147,6 +147,14 @@ check (int    argc,
   return 0;
 }
 
+static void
+write_stdout (const char *text,
+              gsize       length,
+              gpointer    user_data)
+{
+  fwrite (text, 1, length, stdout);
+}
+
 static int
 dump (int    argc,
       char **argv)
@@ -186,10 +194,7 @@ dump (int    argc,
       fputc ('\n', stdout);
     }
   else
-    {
-      text = kvota_nap_to_csv (nap);
-      fputs (text, stdout);
-    }
+    kvota_nap_write_csv (nap, write_stdout, NULL);
 
   return fflush (stdout) == 0 ? 0 : 1;
 }

@@ -46,6 +46,10 @@ struct _KvotaNap
   GArray    *totals;      /* of KvotaQuantity; the totals row, if any */
   guint      totals_row;  /* its 1-based row, for the findings */
   gboolean   has_totals;
+
+  /* The lines' strings: operators, BINs and sectors repeat from line to
+   * line and are kept once. */
+  GStringChunk *strings;
 };
 
 G_DEFINE_FINAL_TYPE (KvotaNap, kvota_nap, G_TYPE_OBJECT)
@@ -84,12 +88,16 @@ line_free (gpointer data)
 {
   KvotaNapLine *line = data;
 
-  g_free (line->operator_name);
-  g_free (line->bin);
-  g_free (line->installation);
-  g_free (line->sector);
+  /* Its strings belong to the plan's string chunk. */
   g_clear_pointer (&line->allocations, g_array_unref);
   g_free (line);
+}
+
+static char *
+keep (KvotaNap   *self,
+      const char *text)
+{
+  return text != NULL ? g_string_chunk_insert_const (self->strings, text) : NULL;
 }
 
 static void
@@ -111,6 +119,7 @@ kvota_nap_finalize (GObject *object)
   g_clear_pointer (&self->lines, g_ptr_array_unref);
   g_clear_pointer (&self->findings, g_ptr_array_unref);
   g_clear_pointer (&self->totals, g_array_unref);
+  g_clear_pointer (&self->strings, g_string_chunk_free);
 
   G_OBJECT_CLASS (kvota_nap_parent_class)->finalize (object);
 }
@@ -128,6 +137,7 @@ kvota_nap_init (KvotaNap *self)
   self->lines = g_ptr_array_new_with_free_func (line_free);
   self->findings = g_ptr_array_new_with_free_func (finding_free);
   self->totals = g_array_new (FALSE, TRUE, sizeof (KvotaQuantity));
+  self->strings = g_string_chunk_new (64 * 1024);
 }
 
 /**
@@ -464,7 +474,7 @@ read_amount (Reader        *reader,
              KvotaQuantity *amount)
 {
   KvotaNap *self = reader->nap;
-  g_autofree char *cell_name = kvota_nap_cell_name (row, column);
+  g_autofree char *cell_name = NULL;
   double value;
 
   *amount = 0;
@@ -488,6 +498,7 @@ read_amount (Reader        *reader,
       value = g_ascii_strtod (decimal, &end);
       if (*end != '\0' || end == decimal)
         {
+          cell_name = kvota_nap_cell_name (row, column);
           add_finding (self, KVOTA_NAP_CHECK_NON_NUMERIC_AMOUNT, row, column,
                        _("Cell %s should hold a number of tonnes, but holds “%s”."), cell_name, text);
           return FALSE;
@@ -497,11 +508,20 @@ read_amount (Reader        *reader,
     value = cell->number;
   else
     {
+      cell_name = kvota_nap_cell_name (row, column);
       add_finding (self, KVOTA_NAP_CHECK_NON_NUMERIC_AMOUNT, row, column,
                    _("Cell %s should hold a number of tonnes, but holds an error or a truth value."),
                    cell_name);
       return FALSE;
     }
+
+  if (isfinite (value) && value >= 0 && value < 9.2e18 && value == floor (value))
+    {
+      *amount = (KvotaQuantity) value;
+      return TRUE;
+    }
+
+  cell_name = kvota_nap_cell_name (row, column);
 
   if (!isfinite (value) || fabs (value) >= 9.2e18)
     {
@@ -614,7 +634,8 @@ process_row (Reader *reader)
   if (bin == NULL && label == NULL && !any_amount)
     return;
 
-  label_normalized = label != NULL ? normalize (label) : g_strdup ("");
+  /* Totals, reserves and sector headings have no BIN. */
+  label_normalized = bin == NULL && label != NULL ? normalize (label) : g_strdup ("");
 
   if (bin == NULL && contains_any (label_normalized, total_words))
     {
@@ -641,7 +662,7 @@ process_row (Reader *reader)
 
       line->row = row;
       line->reserve = TRUE;
-      line->installation = g_strdup (label);
+      line->installation = keep (self, label);
       line->allocations = g_steal_pointer (&amounts);
       g_ptr_array_add (self->lines, line);
       return;
@@ -674,10 +695,10 @@ process_row (Reader *reader)
     const char *known_name;
 
     line->row = row;
-    line->operator_name = g_strdup (operator_name);
-    line->bin = g_strdup (bin);
-    line->installation = g_strdup (installation != NULL ? installation : operator_name);
-    line->sector = g_strdup (sector != NULL ? sector : reader->sector);
+    line->operator_name = keep (self, operator_name);
+    line->bin = keep (self, bin);
+    line->installation = keep (self, installation != NULL ? installation : operator_name);
+    line->sector = keep (self, sector != NULL ? sector : reader->sector);
     line->allocations = g_steal_pointer (&amounts);
     g_ptr_array_add (self->lines, line);
 
@@ -1022,42 +1043,81 @@ append_csv_field (GString    *out,
 }
 
 /**
- * kvota_nap_to_csv:
+ * kvota_nap_write_csv:
  * @self: a #KvotaNap
+ * @func: (scope call): called with each line of the CSV text in turn
+ * @user_data: for @func
  *
  * The normalised plan: the header `row,operator,bin,installation,sector,year,allocation`,
  * then one line per installation and year; reserve lines have the operator
- * `RESERVE`, no BIN, and their label as installation.
- *
- * Returns: (transfer full): the CSV text
+ * `RESERVE`, no BIN, and their label as installation. The text is handed
+ * out line by line, so a large plan is never held twice.
  */
-char *
-kvota_nap_to_csv (KvotaNap *self)
+void
+kvota_nap_write_csv (KvotaNap          *self,
+                     KvotaNapWriteFunc  func,
+                     gpointer           user_data)
 {
-  GString *out = g_string_new ("row,operator,bin,installation,sector,year,allocation\n");
+  g_autoptr(GString) out = g_string_new ("row,operator,bin,installation,sector,year,allocation\n");
+  char number[48];
 
-  g_return_val_if_fail (KVOTA_IS_NAP (self), NULL);
+  g_return_if_fail (KVOTA_IS_NAP (self));
+
+  func (out->str, out->len, user_data);
 
   for (guint i = 0; i < self->lines->len; i++)
     {
       KvotaNapLine *line = g_ptr_array_index (self->lines, i);
+      gsize prefix;
+
+      /* All but the year and the amount is the same for each year. */
+      g_string_truncate (out, 0);
+      g_snprintf (number, sizeof number, "%u,", line->row);
+      g_string_append (out, number);
+      append_csv_field (out, line->reserve ? "RESERVE" : line->operator_name);
+      g_string_append_c (out, ',');
+      append_csv_field (out, line->reserve ? "" : line->bin);
+      g_string_append_c (out, ',');
+      append_csv_field (out, line->installation);
+      g_string_append_c (out, ',');
+      append_csv_field (out, line->sector);
+      g_string_append_c (out, ',');
+      prefix = out->len;
 
       for (guint y = 0; y < self->years->len; y++)
         {
-          g_string_append_printf (out, "%u,", line->row);
-          append_csv_field (out, line->reserve ? "RESERVE" : line->operator_name);
-          g_string_append_c (out, ',');
-          append_csv_field (out, line->reserve ? "" : line->bin);
-          g_string_append_c (out, ',');
-          append_csv_field (out, line->installation);
-          g_string_append_c (out, ',');
-          append_csv_field (out, line->sector);
-          g_string_append_printf (out, ",%d,%" G_GINT64_FORMAT "\n",
-                                  g_array_index (self->years, int, y),
-                                  g_array_index (line->allocations, KvotaQuantity, y));
+          g_string_truncate (out, prefix);
+          g_snprintf (number, sizeof number, "%d,%" G_GINT64_FORMAT "\n",
+                      g_array_index (self->years, int, y),
+                      g_array_index (line->allocations, KvotaQuantity, y));
+          g_string_append (out, number);
+          func (out->str, out->len, user_data);
         }
     }
+}
 
+static void
+append_to_string (const char *text,
+                  gsize       length,
+                  gpointer    user_data)
+{
+  g_string_append_len (user_data, text, length);
+}
+
+/**
+ * kvota_nap_to_csv:
+ * @self: a #KvotaNap
+ *
+ * Returns: (transfer full): the text kvota_nap_write_csv() writes
+ */
+char *
+kvota_nap_to_csv (KvotaNap *self)
+{
+  GString *out = g_string_new (NULL);
+
+  g_return_val_if_fail (KVOTA_IS_NAP (self), NULL);
+
+  kvota_nap_write_csv (self, append_to_string, out);
   return g_string_free (out, FALSE);
 }
 
@@ -1152,7 +1212,8 @@ kvota_nap_to_json (KvotaNap *self,
 }
 
 static gboolean
-get_optional_string (JsonObject  *object,
+get_optional_string (KvotaNap    *self,
+                     JsonObject  *object,
                      const char  *name,
                      char       **out)
 {
@@ -1167,7 +1228,7 @@ get_optional_string (JsonObject  *object,
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
     return FALSE;
 
-  *out = g_strdup (json_node_get_string (node));
+  *out = keep (self, json_node_get_string (node));
   return TRUE;
 }
 
@@ -1179,6 +1240,17 @@ get_int (JsonNode *node,
     return FALSE;
 
   *out = json_node_get_int (node);
+  return TRUE;
+}
+
+static gboolean
+get_boolean (JsonNode *node,
+             gboolean *out)
+{
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    return FALSE;
+
+  *out = json_node_get_boolean (node);
   return TRUE;
 }
 
@@ -1198,15 +1270,17 @@ kvota_nap_from_json (JsonNode  *node,
   JsonObject *object;
   JsonNode *years;
   JsonNode *lines;
+  char *sheet_name = NULL;
 
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     goto wrong;
 
   object = json_node_get_object (node);
-  if (!get_optional_string (object, "sheet", &self->sheet_name) ||
+  if (!get_optional_string (self, object, "sheet", &sheet_name) ||
       (years = json_object_get_member (object, "years")) == NULL || !JSON_NODE_HOLDS_ARRAY (years) ||
       (lines = json_object_get_member (object, "lines")) == NULL || !JSON_NODE_HOLDS_ARRAY (lines))
     goto wrong;
+  self->sheet_name = g_strdup (sheet_name);
 
   for (guint y = 0; y < json_array_get_length (json_node_get_array (years)); y++)
     {
@@ -1237,18 +1311,17 @@ kvota_nap_from_json (JsonNode  *node,
       g_ptr_array_add (self->lines, line);
 
       if (!get_int (json_object_get_member (line_object, "row"), &row) || row < 1 || row > G_MAXUINT ||
-          !json_object_has_member (line_object, "reserve") ||
-          !get_optional_string (line_object, "operator", &line->operator_name) ||
-          !get_optional_string (line_object, "bin", &line->bin) ||
-          !get_optional_string (line_object, "installation", &line->installation) ||
-          !get_optional_string (line_object, "sector", &line->sector) ||
+          !get_boolean (json_object_get_member (line_object, "reserve"), &line->reserve) ||
+          !get_optional_string (self, line_object, "operator", &line->operator_name) ||
+          !get_optional_string (self, line_object, "bin", &line->bin) ||
+          !get_optional_string (self, line_object, "installation", &line->installation) ||
+          !get_optional_string (self, line_object, "sector", &line->sector) ||
           (allocations = json_object_get_member (line_object, "allocations")) == NULL ||
           !JSON_NODE_HOLDS_ARRAY (allocations) ||
           json_array_get_length (json_node_get_array (allocations)) != self->years->len)
         goto wrong;
 
       line->row = (guint) row;
-      line->reserve = json_object_get_boolean_member (line_object, "reserve");
 
       for (guint y = 0; y < self->years->len; y++)
         {
@@ -1280,8 +1353,10 @@ kvota_nap_equal (KvotaNap *self,
 {
   g_return_val_if_fail (KVOTA_IS_NAP (self) && KVOTA_IS_NAP (other), FALSE);
 
+  /* An empty GArray may have no data at all: memcmp() takes no NULL. */
   if (self->years->len != other->years->len || self->lines->len != other->lines->len ||
-      memcmp (self->years->data, other->years->data, self->years->len * sizeof (int)) != 0)
+      (self->years->len > 0 &&
+       memcmp (self->years->data, other->years->data, self->years->len * sizeof (int)) != 0))
     return FALSE;
 
   for (guint i = 0; i < self->lines->len; i++)
@@ -1294,8 +1369,10 @@ kvota_nap_equal (KvotaNap *self,
           g_strcmp0 (a->bin, b->bin) != 0 ||
           g_strcmp0 (a->installation, b->installation) != 0 ||
           g_strcmp0 (a->sector, b->sector) != 0 ||
-          memcmp (a->allocations->data, b->allocations->data,
-                  a->allocations->len * sizeof (KvotaQuantity)) != 0)
+          a->allocations->len != b->allocations->len ||
+          (a->allocations->len > 0 &&
+           memcmp (a->allocations->data, b->allocations->data,
+                   a->allocations->len * sizeof (KvotaQuantity)) != 0))
         return FALSE;
     }
 

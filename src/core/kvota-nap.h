@@ -113,7 +113,14 @@ void           kvota_nap_add_finding        (KvotaNap           *self,
                                              guint               row,
                                              guint               column,
                                              const char         *message);
+typedef void (*KvotaNapWriteFunc) (const char *text,
+                                   gsize       length,
+                                   gpointer    user_data);
+
 char          *kvota_nap_to_csv             (KvotaNap           *self);
+void           kvota_nap_write_csv          (KvotaNap           *self,
+                                             KvotaNapWriteFunc   func,
+                                             gpointer            user_data);
 
 const char    *kvota_nap_check_to_string    (KvotaNapCheck       check);
 KvotaNapSeverity kvota_nap_check_severity   (KvotaNapCheck       check);

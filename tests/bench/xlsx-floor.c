@@ -100,7 +100,8 @@ main (int   argc,
               z_stream stream = { 0, };
               int rc;
 
-              sax.initialized = XML_SAX2_MAGIC;
+              /* SAX1 callbacks: with the SAX2 magic set, libxml2 would
+               * call startElementNs instead. */
               sax.startElement = start_element;
               parser = xmlCreatePushParserCtxt (&sax, &counts, NULL, 0, part);
 
