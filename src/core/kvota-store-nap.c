@@ -261,25 +261,8 @@ kvota_store_create_nap_draft (KvotaStore  *self,
       }
   }
 
-  sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, file);
-
-  {
-    g_autoptr(sqlite3_stmt) statement =
-      _kvota_store_prepare (self, "INSERT INTO documents (sha256, content_type, size, data, created) "
-                                  "VALUES (?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING", error);
-    gsize size;
-    gconstpointer data = g_bytes_get_data (file, &size);
-
-    if (statement == NULL)
-      goto failed;
-    sqlite3_bind_text (statement, 1, sha256, -1, SQLITE_STATIC);
-    sqlite3_bind_text (statement, 2, content_type, -1, SQLITE_STATIC);
-    sqlite3_bind_int64 (statement, 3, (sqlite3_int64) size);
-    sqlite3_bind_blob64 (statement, 4, data, size, SQLITE_STATIC);
-    sqlite3_bind_text (statement, 5, now, -1, SQLITE_STATIC);
-    if (!_kvota_store_step_done (self, statement, error))
-      goto failed;
-  }
+  if ((sha256 = _kvota_store_insert_document (self, file, content_type, error)) == NULL)
+    goto failed;
 
   {
     g_autoptr(sqlite3_stmt) statement =

@@ -95,6 +95,10 @@ KvotaTransaction *_kvota_store_ledger_retire (KvotaStore           *self,
                                              const char           *reason,
                                              GError              **error);
 
+char         *_kvota_store_insert_document (KvotaStore  *self,
+                                            GBytes      *bytes,
+                                            const char  *content_type,
+                                            GError     **error);
 gboolean      _kvota_store_issue_waiting (KvotaStore    *self,
                                           const char    *actor,
                                           const char    *bin,

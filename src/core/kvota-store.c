@@ -725,3 +725,33 @@ failed:
   _kvota_store_rollback (self);
   return FALSE;
 }
+
+/* Keeps a file once by its SHA-256, inside the caller's transaction;
+ * returns the hash. */
+char *
+_kvota_store_insert_document (KvotaStore  *self,
+                              GBytes      *bytes,
+                              const char  *content_type,
+                              GError     **error)
+{
+  g_autoptr(sqlite3_stmt) statement = NULL;
+  g_autofree char *sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
+  g_autofree char *now = _kvota_store_now ();
+  gsize size;
+  gconstpointer data = g_bytes_get_data (bytes, &size);
+
+  statement = _kvota_store_prepare (self, "INSERT INTO documents (sha256, content_type, size, data, created) "
+                                          "VALUES (?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING", error);
+  if (statement == NULL)
+    return NULL;
+
+  sqlite3_bind_text (statement, 1, sha256, -1, SQLITE_STATIC);
+  sqlite3_bind_text (statement, 2, content_type, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (statement, 3, (sqlite3_int64) size);
+  sqlite3_bind_blob64 (statement, 4, data, size, SQLITE_STATIC);
+  sqlite3_bind_text (statement, 5, now, -1, SQLITE_STATIC);
+  if (!_kvota_store_step_done (self, statement, error))
+    return NULL;
+
+  return g_steal_pointer (&sha256);
+}
