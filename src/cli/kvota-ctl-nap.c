@@ -74,7 +74,7 @@ check (int    argc,
     { "period", 0, 0, G_OPTION_ARG_STRING, &period,
       N_("The years the plan is for, such as 2014-2015"), N_("YEARS") },
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db,
-      N_("A registry database: warn about operators not registered in it"), N_("PATH") },
+      N_("A registry database: warn about nature users not registered in it"), N_("PATH") },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, N_("FILE") },
     { NULL }
   };
@@ -86,7 +86,7 @@ check (int    argc,
   if (files == NULL || files[0] == NULL || files[1] != NULL)
     return _kvota_ctl_usage_error (_("Give exactly one plan file."));
   if (period != NULL && !parse_period (period, &first, &last))
-    return _kvota_ctl_usage_error (_("Give the period as a year or two years, such as 2014-2015."));
+    return _kvota_ctl_usage_error (_("Give the period as a year or a range of years, such as 2014-2015."));
 
   if ((nap = read_plan (files[0], &error)) == NULL)
     return _kvota_ctl_fail (error);
@@ -109,10 +109,10 @@ check (int    argc,
       KvotaNapFinding *finding = g_ptr_array_index (findings, i);
       g_autofree char *cell = finding->row > 0 ? kvota_nap_cell_name (finding->row, finding->column) : NULL;
 
-      /* Translators: "error" or "warning", then the check's code, then the sentence. */
       g_print ("%s%s%s [%s] %s\n",
                cell != NULL ? cell : "",
                cell != NULL ? ": " : "",
+               /* Translators: the kind of a finding, before its code and sentence. */
                finding->severity == KVOTA_NAP_SEVERITY_ERROR ? _("error") : _("warning"),
                kvota_nap_check_to_string (finding->check),
                finding->message);
@@ -130,9 +130,13 @@ check (int    argc,
 
   {
     GArray *years = kvota_nap_get_years (nap);
+    guint n_lines = kvota_nap_get_lines (nap)->len;
 
-    g_print (_("The plan on sheet “%s” is in order: %u lines.\n"),
-             kvota_nap_get_sheet_name (nap), kvota_nap_get_lines (nap)->len);
+    g_print (g_dngettext (GETTEXT_PACKAGE,
+                          "The plan on sheet “%s” is in order: %u line.\n",
+                          "The plan on sheet “%s” is in order: %u lines.\n",
+                          n_lines),
+             kvota_nap_get_sheet_name (nap), n_lines);
     for (guint y = 0; y < years->len; y++)
       {
         KvotaQuantity total = 0;

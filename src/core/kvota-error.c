@@ -185,7 +185,7 @@ static const ErrorInfo error_info[KVOTA_ERROR_N_CODES] = {
       N_("The spreadsheet is damaged or incomplete. Save it again from the office suite, or send it again."), NULL },
   [KVOTA_ERROR_SPREADSHEET_TOO_LARGE] =
     { "spreadsheet-too-large", 413,
-      N_("The spreadsheet is larger than Kvota reads."), NULL },
+      N_("The spreadsheet is larger than Kvota can read."), NULL },
   [KVOTA_ERROR_SPREADSHEET_NO_SHEET] =
     { "spreadsheet-no-sheet", 404,
       N_("The spreadsheet has no such sheet."), NULL },
@@ -200,7 +200,7 @@ static const ErrorInfo error_info[KVOTA_ERROR_N_CODES] = {
       N_("Another draft plan for this period is waiting: apply or discard it first."), NULL },
   [KVOTA_ERROR_WRONG_PASSWORD] =
     { "wrong-password", 403,
-      N_("The password you confirmed with is wrong."), NULL },
+      N_("The password you entered to confirm is wrong."), NULL },
   [KVOTA_ERROR_WRONG_OTP] =
     { "wrong-otp", 403,
       N_("The one-time code is wrong. Check the time on your phone and enter the code it shows now."), NULL },
