@@ -936,6 +936,20 @@ kvota_nap_check_period (KvotaNap *self,
                      _("The plan allocates for %d, outside its period %d–%d."),
                      year, first_year, last_year);
     }
+
+  /* And every year of the period has its column. */
+  for (int year = first_year; year <= last_year; year++)
+    {
+      gboolean found = FALSE;
+
+      for (guint y = 0; y < self->years->len && !found; y++)
+        found = g_array_index (self->years, int, y) == year;
+
+      if (!found)
+        add_finding (self, KVOTA_NAP_CHECK_YEAR_OUTSIDE_PERIOD, 0, 0,
+                     _("The plan is for %d–%d, but allocates nothing for %d."),
+                     first_year, last_year, year);
+    }
 }
 
 const char *

@@ -446,6 +446,21 @@ allocation_key (const char *bin,
   return g_strdup_printf ("%s\n%s\n%d", bin, installation != NULL ? installation : "", year);
 }
 
+static gboolean
+nature_user_is_blocked (KvotaStore *self,
+                        const char *bin)
+{
+  g_autoptr(sqlite3_stmt) statement =
+    _kvota_store_prepare (self, "SELECT 1 FROM organisations WHERE bin = ? "
+                                "AND holder_type = 'nature-user' AND state != 'active'", NULL);
+
+  if (statement == NULL)
+    return FALSE;
+
+  sqlite3_bind_text (statement, 1, bin, -1, SQLITE_STATIC);
+  return sqlite3_step (statement) == SQLITE_ROW;
+}
+
 /* Moves the ledger by @delta for one line of a plan: issues what is
  * added, withdraws (cancels, with the plan as the reason) what is taken
  * away. */
@@ -563,9 +578,15 @@ kvota_store_apply_nap (KvotaStore           *self,
       goto failed;
     }
 
-  /* Translators: the reason recorded on units a plan amendment withdraws. */
-  reason = g_strdup_printf (_("Amendment %d of the allocation plan for %d–%d"),
-                            record->version, record->first_year, record->last_year);
+  /* Translators: the reason recorded on units a plan amendment withdraws;
+   * the second %s is the plan's year or years. */
+  {
+    g_autofree char *period = record->first_year == record->last_year ?
+                              g_strdup_printf ("%d", record->first_year) :
+                              g_strdup_printf ("%d–%d", record->first_year, record->last_year);
+
+    reason = g_strdup_printf (_("Version %d of the allocation plan for %s"), record->version, period);
+  }
 
   /* What the version in force issued, line by line. */
   {
@@ -625,6 +646,14 @@ kvota_store_apply_nap (KvotaStore           *self,
         {
           account = kvota_store_find_nature_user_account (self, line->bin);
           g_hash_table_insert (accounts, g_strdup (line->bin), (gpointer) account);
+
+          /* A blocked holder neither receives nor gives back: the plan
+           * waits until the administrator restores it. */
+          if (account == NULL && nature_user_is_blocked (self, line->bin))
+            {
+              kvota_set_error (error, KVOTA_ERROR_ACCOUNT_BLOCKED, NULL);
+              goto failed;
+            }
         }
 
       for (guint y = 0; y < years->len; y++)
