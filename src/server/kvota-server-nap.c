@@ -131,12 +131,10 @@ upload_read_cb (GObject      *object,
   KvotaServer *self = upload->server;
   KvotaRequest *request = upload->request;
   g_autoptr(KvotaNapRecord) record = NULL;
-  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) plan = NULL;
   g_autoptr(JsonNode) node = NULL;
   g_autofree char *plan_text = NULL;
-  GPtrArray *lines;
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
@@ -145,24 +143,7 @@ upload_read_cb (GObject      *object,
     }
 
   /* Operators not registered yet: their quotas wait for them. */
-  lines = kvota_nap_get_lines (upload->nap);
-  for (guint i = 0; i < lines->len; i++)
-    {
-      KvotaNapLine *line = g_ptr_array_index (lines, i);
-      g_autofree char *account = NULL;
-
-      if (line->reserve || line->bin == NULL || !g_hash_table_add (seen, line->bin))
-        continue;
-
-      if ((account = kvota_store_find_nature_user_account (self->store, line->bin)) == NULL)
-        {
-          g_autofree char *message =
-            g_strdup_printf (_("No nature user with the BIN %s is registered yet: its quotas will be issued when it is."),
-                             line->bin);
-
-          kvota_nap_add_finding (upload->nap, KVOTA_NAP_CHECK_UNREGISTERED_OPERATOR, line->row, 0, message);
-        }
-    }
+  kvota_store_check_nap_operators (self->store, upload->nap);
 
   if (kvota_nap_count_errors (upload->nap) > 0)
     {
