@@ -429,12 +429,91 @@ demo_cb (int    argc,
   return 0;
 }
 
+/* kvotactl report */
+
+static int
+report_cb (int    argc,
+           char **argv)
+{
+  g_autoptr(GOptionContext) context = _kvota_ctl_context ("report",
+                                                          _("Print the yearly trading report from the ledger."));
+  g_autoptr(KvotaStore) store = NULL;
+  g_autoptr(GArray) years = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *db = NULL;
+  g_autofree char *format = NULL;
+  int year = 0;
+  const GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("The registry database"), N_("PATH") },
+    { "year", 0, 0, G_OPTION_ARG_INT, &year, N_("Only this year"), N_("YEAR") },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &format, N_("csv (default) or json"), N_("FORMAT") },
+    { NULL }
+  };
+
+  if (!_kvota_ctl_parse (context, entries, &argc, &argv))
+    return 2;
+  if (need_db (db) == NULL)
+    return 2;
+  if (format != NULL && !g_str_equal (format, "csv") && !g_str_equal (format, "json"))
+    return _kvota_ctl_usage_error (_("The format is csv or json."));
+  if (year != 0 && (year < KVOTA_VINTAGE_MIN || year > KVOTA_VINTAGE_MAX))
+    return _kvota_ctl_usage_error (_("Give a year from 2013 to 2100."));
+
+  if ((store = kvota_store_open (db, FALSE, &error)) == NULL ||
+      (years = kvota_store_trading_report (store, year, &error)) == NULL)
+    return _kvota_ctl_fail (error);
+
+  if (format != NULL && g_str_equal (format, "json"))
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonGenerator) generator = json_generator_new ();
+      g_autoptr(JsonNode) node = NULL;
+      g_autofree char *text = NULL;
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "years");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < years->len; i++)
+        {
+          const KvotaTradingYear *entry = &g_array_index (years, KvotaTradingYear, i);
+
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "year");
+          json_builder_add_int_value (builder, entry->year);
+          json_builder_set_member_name (builder, "quotas_traded");
+          json_builder_add_int_value (builder, entry->quotas);
+          json_builder_set_member_name (builder, "transactions");
+          json_builder_add_int_value (builder, entry->transactions);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+      json_builder_end_object (builder);
+      node = json_builder_get_root (builder);
+      json_generator_set_root (generator, node);
+      json_generator_set_pretty (generator, TRUE);
+      text = json_generator_to_data (generator, NULL);
+      g_print ("%s\n", text);
+      return 0;
+    }
+
+  g_print ("year,quotas_traded,transactions\n");
+  for (guint i = 0; i < years->len; i++)
+    {
+      const KvotaTradingYear *entry = &g_array_index (years, KvotaTradingYear, i);
+
+      g_print ("%d,%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT "\n", entry->year, entry->quotas, entry->transactions);
+    }
+
+  return 0;
+}
+
 static const Command commands[] = {
   { "init", init_cb, N_("Create a new, empty registry database") },
   { "create-admin", create_admin_cb, N_("Create an administrator") },
   { "verify", verify_cb, N_("Check that the ledger balances and that the audit journal is unbroken") },
   { "backup", backup_cb, N_("Write a consistent backup while the server runs") },
   { "demo", demo_cb, N_("Create a demo registry and print its logins") },
+  { "report", report_cb, N_("Print the yearly trading report") },
   { "nap", _kvota_ctl_nap, N_("Check a National Allocation Plan file, or print its plan: nap check, nap dump") },
   { "sheet", _kvota_ctl_sheet, N_("Show what the spreadsheet reader sees: sheet list, sheet dump") },
 };

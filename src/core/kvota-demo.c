@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "kvota-demo.h"
@@ -165,6 +167,132 @@ register_operators (KvotaStore  *store,
   return TRUE;
 }
 
+/* A deal confirmation, as the broker attaches it: a one-page PDF. */
+static KvotaDocument *
+confirmation (int           year,
+              guint         number,
+              KvotaQuantity quantity)
+{
+  KvotaDocument *document = g_new0 (KvotaDocument, 1);
+  g_autofree char *text = g_strdup_printf ("Deal confirmation %d-%02u: %" G_GINT64_FORMAT " quotas", year,
+                                           number, quantity);
+  g_autofree char *stream = g_strdup_printf ("BT /F1 12 Tf 72 720 Td (%s) Tj ET", text);
+  g_autofree char *pdf = g_strdup_printf ("%%PDF-1.4\n"
+                                          "1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+                                          "2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n"
+                                          "3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+                                          "/Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >> endobj\n"
+                                          "4 0 obj << /Length %zu >> stream\n%s\nendstream endobj\n"
+                                          "5 0 obj << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> endobj\n"
+                                          "trailer << /Root 1 0 R >>\n%%%%EOF\n",
+                                          strlen (stream), stream);
+
+  document->name = g_strdup_printf ("deal-%d-%02u.pdf", year, number);
+  document->content_type = "application/pdf";
+  document->bytes = g_bytes_new (pdf, strlen (pdf));
+  return document;
+}
+
+static void
+document_free (gpointer data)
+{
+  KvotaDocument *document = data;
+
+  g_free (document->name);
+  g_bytes_unref (document->bytes);
+  g_free (document);
+}
+
+/* A year of trading through the demo broker: @count deals that move
+ * exactly @total quotas of vintage @year from the nature users that hold
+ * them to the trading companies, each signed for sale, proposed with its
+ * confirmation and confirmed by the administrator, as people would. */
+static gboolean
+trade (KvotaStore    *store,
+       GPtrArray     *created,
+       int            year,
+       guint          count,
+       KvotaQuantity  total,
+       GError       **error)
+{
+  g_autoptr(GPtrArray) registered = kvota_store_list_organisations (store, error);
+  g_autoptr(GPtrArray) sellers = g_ptr_array_new ();
+  const KvotaOrganisation *broker = g_ptr_array_index (created, 1);
+  const KvotaOrganisation *buyers[] = { g_ptr_array_index (created, 2), g_ptr_array_index (created, 3) };
+  g_autoptr(GArray) sizes = g_array_new (FALSE, FALSE, sizeof (KvotaQuantity));
+  KvotaQuantity assigned = 0;
+  guint32 seed = (guint32) year;
+  guint64 weights = 0;
+  guint weight[64];
+
+  if (registered == NULL)
+    return FALSE;
+
+  /* Sellers: the nature users whose plan issued them this vintage. */
+  for (guint i = 0; i < registered->len; i++)
+    {
+      KvotaOrganisation *organisation = g_ptr_array_index (registered, i);
+      g_autoptr(GArray) holdings = NULL;
+
+      if (organisation->holder_type != KVOTA_HOLDER_TYPE_NATURE_USER || organisation->account == NULL ||
+          (holdings = kvota_store_get_holdings (store, organisation->account, NULL)) == NULL)
+        continue;
+
+      for (guint h = 0; h < holdings->len; h++)
+        if (g_array_index (holdings, KvotaHolding, h).vintage == year &&
+            g_array_index (holdings, KvotaHolding, h).available > total)
+          {
+            g_ptr_array_add (sellers, organisation);
+            if (kvota_store_get_intermediary (store, organisation->id) != broker->id &&
+                !kvota_store_choose_intermediary (store, DEMO_ACTOR, organisation->id, broker->id, error))
+              return FALSE;
+            break;
+          }
+    }
+
+  g_return_val_if_fail (sellers->len > 0 && count <= G_N_ELEMENTS (weight), FALSE);
+
+  /* Deal sizes that add up to the total exactly. */
+  for (guint i = 0; i < count; i++)
+    {
+      seed = seed * 1103515245u + 12345u;
+      weight[i] = 20 + (seed >> 16) % 80;
+      weights += weight[i];
+    }
+  for (guint i = 0; i < count; i++)
+    {
+      KvotaQuantity size = i + 1 < count ? (KvotaQuantity) (total * weight[i] / weights) : total - assigned;
+
+      g_array_append_val (sizes, size);
+      assigned += size;
+    }
+
+  for (guint i = 0; i < count; i++)
+    {
+      const KvotaOrganisation *seller = g_ptr_array_index (sellers, i % sellers->len);
+      const KvotaOrganisation *buyer = buyers[i % G_N_ELEMENTS (buyers)];
+      KvotaQuantity size = g_array_index (sizes, KvotaQuantity, i);
+      g_autoptr(GPtrArray) documents = g_ptr_array_new_with_free_func (document_free);
+      g_autoptr(KvotaTransaction) proposed = NULL;
+      g_autoptr(KvotaTransaction) confirmed = NULL;
+      g_autofree char *deal_date = g_strdup_printf ("%d-%02u-%02u", year, 1 + i * 12 / count, 5 + i % 20);
+      gint64 order;
+
+      g_ptr_array_add (documents, confirmation (year, i + 1, size));
+
+      if ((order = kvota_store_sign_for_sale (store, DEMO_ACTOR, seller->account, KVOTA_UNIT_TYPE_QUOTA,
+                                              year, size, -1, error)) == 0 ||
+          (proposed = kvota_store_propose_sale (store, "dala", broker->id, order, buyer->account, size,
+                                                (gint64) (72000 + (i * 997) % 18000), deal_date,
+                                                NULL, documents, error)) == NULL ||
+          (confirmed = kvota_store_decide_transfer (store, "admin", proposed->id,
+                                                    KVOTA_TRANSACTION_STATE_COMPLETED, NULL, error)) == NULL)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
 GPtrArray *
 kvota_demo_build (KvotaStore          *store,
                   const char * const  *plans,
@@ -244,7 +372,9 @@ kvota_demo_build (KvotaStore          *store,
       for (guint i = 0; plans[i] != NULL; i++)
         if (!apply_plan (store, plans[i], error))
           return NULL;
-      if (!register_operators (store, plans[0], 5, 1, error))
+      if (!register_operators (store, plans[0], 5, 1, error) ||
+          !trade (store, created, 2014, 34, 1252950, error) ||
+          !trade (store, created, 2015, 40, 1983922, error))
         return NULL;
     }
 

@@ -207,6 +207,15 @@ static const ErrorInfo error_info[KVOTA_ERROR_N_CODES] = {
   [KVOTA_ERROR_SESSION_REVOKED] =
     { "session-revoked", 401,
       N_("Your session was ended by the administrator. Please log in again."), NULL },
+  [KVOTA_ERROR_NO_INTERMEDIARY] =
+    { "no-intermediary", 409,
+      N_("Choose a broker or trader first: quotas are sold only through your intermediary."), NULL },
+  [KVOTA_ERROR_NOT_INTERMEDIARY] =
+    { "not-intermediary", 403,
+      N_("This nature user has not chosen you as its intermediary."), NULL },
+  [KVOTA_ERROR_PRICE_TOO_LOW] =
+    { "price-too-low", 409,
+      N_("The price is below the minimum the seller set."), NULL },
 };
 
 /* Errors about one value of a request carry the value's name, so that the

@@ -90,9 +90,13 @@ typedef enum
   KVOTA_ERROR_WRONG_PASSWORD,
   KVOTA_ERROR_WRONG_OTP,
   KVOTA_ERROR_SESSION_REVOKED,
+  /* Trading */
+  KVOTA_ERROR_NO_INTERMEDIARY,
+  KVOTA_ERROR_NOT_INTERMEDIARY,
+  KVOTA_ERROR_PRICE_TOO_LOW,
 } KvotaError;
 
-#define KVOTA_ERROR_N_CODES (KVOTA_ERROR_SESSION_REVOKED + 1)
+#define KVOTA_ERROR_N_CODES (KVOTA_ERROR_PRICE_TOO_LOW + 1)
 
 GQuark       kvota_error_quark               (void);
 const char  *kvota_error_code_to_string      (KvotaError   code);

@@ -278,9 +278,9 @@ read_member (JsonNode          *member,
   gpointer slot = G_STRUCT_MEMBER_P (target, field->offset);
   GType value_type;
 
-  if (field->type == KVOTA_FIELD_OBJECT)
+  if (field->type == KVOTA_FIELD_OBJECT || field->type == KVOTA_FIELD_ARRAY)
     {
-      if (!JSON_NODE_HOLDS_OBJECT (member))
+      if (field->type == KVOTA_FIELD_OBJECT ? !JSON_NODE_HOLDS_OBJECT (member) : !JSON_NODE_HOLDS_ARRAY (member))
         goto wrong_type;
       g_clear_pointer ((JsonNode **) slot, json_node_unref);
       *(JsonNode **) slot = json_node_ref (member);
@@ -334,6 +334,7 @@ read_member (JsonNode          *member,
       return TRUE;
 
     case KVOTA_FIELD_OBJECT:
+    case KVOTA_FIELD_ARRAY:
 
     default:
       g_assert_not_reached ();
@@ -444,7 +445,7 @@ kvota_json_clear_strings (const KvotaField *fields,
       if (fields[i].type == KVOTA_FIELD_STRING || fields[i].type == KVOTA_FIELD_TEXT ||
           fields[i].type == KVOTA_FIELD_BASE64)
         g_clear_pointer ((char **) G_STRUCT_MEMBER_P (target, fields[i].offset), g_free);
-      else if (fields[i].type == KVOTA_FIELD_OBJECT)
+      else if (fields[i].type == KVOTA_FIELD_OBJECT || fields[i].type == KVOTA_FIELD_ARRAY)
         g_clear_pointer ((JsonNode **) G_STRUCT_MEMBER_P (target, fields[i].offset), json_node_unref);
     }
 }

@@ -21,6 +21,7 @@ typedef enum
   KVOTA_FIELD_INT64,
   KVOTA_FIELD_BOOLEAN,
   KVOTA_FIELD_OBJECT,      /* a JSON object, kept as a JsonNode */
+  KVOTA_FIELD_ARRAY,       /* a JSON array, kept as a JsonNode */
 } KvotaFieldType;
 
 /**

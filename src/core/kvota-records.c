@@ -747,3 +747,56 @@ kvota_application_from_json (JsonNode  *node,
 
   return g_steal_pointer (&self);
 }
+
+/* Sale orders */
+
+void
+kvota_sale_order_free (KvotaSaleOrder *self)
+{
+  if (self == NULL)
+    return;
+
+  g_free (self->account);
+  g_free (self->organisation_name);
+  g_free (self->state);
+  g_clear_pointer (&self->created, g_date_time_unref);
+  g_free (self);
+}
+
+JsonNode *
+kvota_sale_order_to_json (const KvotaSaleOrder *self)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_int_value (builder, self->id);
+  add_nullable_string (builder, "account", self->account);
+  json_builder_set_member_name (builder, "organisation_id");
+  json_builder_add_int_value (builder, self->organisation_id);
+  add_nullable_string (builder, "organisation", self->organisation_name);
+  json_builder_set_member_name (builder, "intermediary_id");
+  json_builder_add_int_value (builder, self->intermediary_id);
+  json_builder_set_member_name (builder, "unit_type");
+  json_builder_add_string_value (builder, kvota_unit_type_to_string (self->unit_type));
+  json_builder_set_member_name (builder, "vintage");
+  json_builder_add_int_value (builder, self->vintage);
+  json_builder_set_member_name (builder, "quantity");
+  json_builder_add_int_value (builder, self->quantity);
+  json_builder_set_member_name (builder, "reserved");
+  json_builder_add_int_value (builder, self->reserved);
+  json_builder_set_member_name (builder, "pending");
+  json_builder_add_int_value (builder, self->pending);
+  json_builder_set_member_name (builder, "min_price");
+  if (self->min_price >= 0)
+    json_builder_add_int_value (builder, self->min_price);
+  else
+    json_builder_add_null_value (builder);
+  add_nullable_string (builder, "state", self->state);
+  add_time (builder, "created", self->created);
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}

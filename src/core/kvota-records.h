@@ -127,6 +127,32 @@ JsonNode           *kvota_application_to_json    (const KvotaApplication *self);
 KvotaApplication   *kvota_application_from_json  (JsonNode           *node,
                                                   GError            **error);
 
+/**
+ * KvotaSaleOrder:
+ *
+ * Quotas a nature user signed for sale through its intermediary: reserved
+ * in its account until sold or withdrawn. Prices are in tiyn (1/100 tenge).
+ */
+typedef struct
+{
+  gint64         id;
+  char          *account;
+  gint64         organisation_id;
+  char          *organisation_name;
+  gint64         intermediary_id;
+  KvotaUnitType  unit_type;
+  int            vintage;
+  KvotaQuantity  quantity;       /* signed for sale */
+  KvotaQuantity  reserved;       /* still for sale */
+  KvotaQuantity  pending;        /* in proposed sales */
+  gint64         min_price;      /* or -1 */
+  char          *state;          /* open, withdrawn */
+  GDateTime     *created;
+} KvotaSaleOrder;
+
+void                kvota_sale_order_free        (KvotaSaleOrder    *self);
+JsonNode           *kvota_sale_order_to_json     (const KvotaSaleOrder *self);
+
 void                kvota_organisation_free      (KvotaOrganisation *self);
 KvotaOrganisation  *kvota_organisation_copy      (const KvotaOrganisation *self);
 JsonNode           *kvota_organisation_to_json   (const KvotaOrganisation *self);

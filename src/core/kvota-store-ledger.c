@@ -94,6 +94,22 @@ lookup_open_account (KvotaStore  *self,
   return TRUE;
 }
 
+/* The id of an account whose organisation is active, for other parts of
+ * the store. */
+gint64
+_kvota_store_open_account_id (KvotaStore  *self,
+                              const char  *number,
+                              const char  *field,
+                              GError     **error)
+{
+  Account account;
+
+  if (!lookup_open_account (self, number, field, &account, error))
+    return 0;
+
+  return account.id;
+}
+
 gint64
 _kvota_store_account_id (KvotaStore  *self,
                          const char  *number,
@@ -107,8 +123,8 @@ _kvota_store_account_id (KvotaStore  *self,
   return account.id;
 }
 
-static gint64
-insert_transaction (KvotaStore            *self,
+gint64
+_kvota_store_insert_transaction (KvotaStore            *self,
                     KvotaTransactionKind   kind,
                     KvotaTransactionState  state,
                     KvotaUnitType          unit_type,
@@ -185,23 +201,25 @@ bind_optional_id (sqlite3_stmt *statement,
 }
 
 /* Moves @quantity units, lowest serials first, from the blocks of @account
- * in @from_state (and tied to @from_transaction, or to none) to @to_account
- * in @to_state tied to @to_transaction, splitting the last block touched.
- * A @quantity of 0 moves every such block. The serials moved are recorded
- * for @record_transaction when it is not 0. */
-static gboolean
-move_units (KvotaStore       *self,
-            gint64            account,
-            KvotaUnitType     unit_type,
-            int               vintage,
-            KvotaBlockState   from_state,
-            gint64            from_transaction,
-            KvotaQuantity     quantity,
-            gint64            to_account,
-            KvotaBlockState   to_state,
-            gint64            to_transaction,
-            gint64            record_transaction,
-            GError          **error)
+ * in @from_state (tied to @from_transaction and @from_order, or to none) to
+ * @to_account in @to_state tied to @to_transaction and @to_order, splitting
+ * the last block touched. A @quantity of 0 moves every such block. The
+ * serials moved are recorded for @record_transaction when it is not 0. */
+gboolean
+_kvota_store_move_units (KvotaStore       *self,
+                         gint64            account,
+                         KvotaUnitType     unit_type,
+                         int               vintage,
+                         KvotaBlockState   from_state,
+                         gint64            from_transaction,
+                         gint64            from_order,
+                         KvotaQuantity     quantity,
+                         gint64            to_account,
+                         KvotaBlockState   to_state,
+                         gint64            to_transaction,
+                         gint64            to_order,
+                         gint64            record_transaction,
+                         GError          **error)
 {
   g_autoptr(GArray) blocks = g_array_new (FALSE, FALSE, sizeof (Block));
   KvotaQuantity remaining = quantity;
@@ -213,7 +231,7 @@ move_units (KvotaStore       *self,
       _kvota_store_prepare (self,
                             "SELECT id, first_serial, last_serial FROM blocks "
                             "WHERE account_id = ? AND unit_type = ? AND vintage = ? AND state = ? "
-                            "AND transaction_id IS ? ORDER BY first_serial", error);
+                            "AND transaction_id IS ? AND order_id IS ? ORDER BY first_serial", error);
 
     if (statement == NULL)
       return FALSE;
@@ -223,6 +241,7 @@ move_units (KvotaStore       *self,
     sqlite3_bind_int (statement, 3, vintage);
     sqlite3_bind_text (statement, 4, kvota_block_state_to_string (from_state), -1, SQLITE_STATIC);
     bind_optional_id (statement, 5, from_transaction);
+    bind_optional_id (statement, 6, from_order);
 
     while ((rc = sqlite3_step (statement)) == SQLITE_ROW &&
            (quantity == 0 || found < quantity))
@@ -260,7 +279,7 @@ move_units (KvotaStore       *self,
           g_autoptr(sqlite3_stmt) statement =
             _kvota_store_prepare (self,
                                   "INSERT INTO blocks (unit_type, vintage, first_serial, last_serial, "
-                                  "account_id, state, transaction_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                  "account_id, state, transaction_id, order_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                                   error);
 
           /* The rest of the block stays where it was. */
@@ -274,6 +293,7 @@ move_units (KvotaStore       *self,
           sqlite3_bind_int64 (statement, 5, account);
           sqlite3_bind_text (statement, 6, kvota_block_state_to_string (from_state), -1, SQLITE_STATIC);
           bind_optional_id (statement, 7, from_transaction);
+          bind_optional_id (statement, 8, from_order);
           if (!_kvota_store_step_done (self, statement, error))
             return FALSE;
         }
@@ -282,7 +302,7 @@ move_units (KvotaStore       *self,
         g_autoptr(sqlite3_stmt) statement =
           _kvota_store_prepare (self,
                                 "UPDATE blocks SET last_serial = ?, account_id = ?, state = ?, "
-                                "transaction_id = ? WHERE id = ?", error);
+                                "transaction_id = ?, order_id = ? WHERE id = ?", error);
 
         if (statement == NULL)
           return FALSE;
@@ -290,7 +310,8 @@ move_units (KvotaStore       *self,
         sqlite3_bind_int64 (statement, 2, to_account);
         sqlite3_bind_text (statement, 3, kvota_block_state_to_string (to_state), -1, SQLITE_STATIC);
         bind_optional_id (statement, 4, to_transaction);
-        sqlite3_bind_int64 (statement, 5, block->id);
+        bind_optional_id (statement, 5, to_order);
+        sqlite3_bind_int64 (statement, 6, block->id);
         if (!_kvota_store_step_done (self, statement, error))
           return FALSE;
       }
@@ -304,6 +325,25 @@ move_units (KvotaStore       *self,
 
   g_assert (remaining == 0);
   return TRUE;
+}
+
+static gboolean
+move_units (KvotaStore       *self,
+            gint64            account,
+            KvotaUnitType     unit_type,
+            int               vintage,
+            KvotaBlockState   from_state,
+            gint64            from_transaction,
+            KvotaQuantity     quantity,
+            gint64            to_account,
+            KvotaBlockState   to_state,
+            gint64            to_transaction,
+            gint64            record_transaction,
+            GError          **error)
+{
+  return _kvota_store_move_units (self, account, unit_type, vintage, from_state, from_transaction, 0,
+                                  quantity, to_account, to_state, to_transaction, 0, record_transaction,
+                                  error);
 }
 
 /* Joins neighbouring available blocks of an account, so that an account
@@ -323,7 +363,7 @@ merge_blocks (KvotaStore     *self,
       _kvota_store_prepare (self,
                             "SELECT id, first_serial, last_serial FROM blocks "
                             "WHERE account_id = ? AND unit_type = ? AND vintage = ? "
-                            "AND state = 'available' AND transaction_id IS NULL "
+                            "AND state = 'available' AND transaction_id IS NULL AND order_id IS NULL "
                             "ORDER BY first_serial", error);
 
     if (statement == NULL)
@@ -379,8 +419,8 @@ merge_blocks (KvotaStore     *self,
   return TRUE;
 }
 
-static KvotaTransaction *
-audit_transaction (KvotaStore   *self,
+KvotaTransaction *
+_kvota_store_audit_transaction (KvotaStore   *self,
                    const char   *actor,
                    const char   *action,
                    gint64        id,
@@ -461,7 +501,7 @@ _kvota_store_ledger_issue (KvotaStore     *self,
       return NULL;
   }
 
-  id = insert_transaction (self, KVOTA_TRANSACTION_KIND_ISSUANCE, KVOTA_TRANSACTION_STATE_COMPLETED,
+  id = _kvota_store_insert_transaction (self, KVOTA_TRANSACTION_KIND_ISSUANCE, KVOTA_TRANSACTION_STATE_COMPLETED,
                            unit_type, vintage, quantity, 0, to.id, actor, error);
   if (id == 0 || !record_serials (self, id, first, last, error))
     return NULL;
@@ -486,7 +526,7 @@ _kvota_store_ledger_issue (KvotaStore     *self,
   if (!merge_blocks (self, to.id, unit_type, vintage, error))
     return NULL;
 
-  return audit_transaction (self, actor, "ledger.issue", id, NULL, error);
+  return _kvota_store_audit_transaction (self, actor, "ledger.issue", id, NULL, error);
 }
 
 /**
@@ -587,12 +627,12 @@ kvota_store_propose_transfer (KvotaStore     *self,
       !lookup_open_account (self, to_account, "to_account", &to, error))
     goto failed;
 
-  id = insert_transaction (self, KVOTA_TRANSACTION_KIND_TRANSFER, KVOTA_TRANSACTION_STATE_PROPOSED,
+  id = _kvota_store_insert_transaction (self, KVOTA_TRANSACTION_KIND_TRANSFER, KVOTA_TRANSACTION_STATE_PROPOSED,
                            unit_type, vintage, quantity, from.id, to.id, actor, error);
   if (id == 0 ||
       !move_units (self, from.id, unit_type, vintage, KVOTA_BLOCK_STATE_AVAILABLE, 0, quantity,
                    from.id, KVOTA_BLOCK_STATE_PENDING, id, id, error) ||
-      (transaction = audit_transaction (self, actor, "ledger.transfer.propose", id, NULL, error)) == NULL)
+      (transaction = _kvota_store_audit_transaction (self, actor, "ledger.transfer.propose", id, NULL, error)) == NULL)
     goto failed;
 
   if (!_kvota_store_commit (self, error))
@@ -682,11 +722,33 @@ kvota_store_decide_transfer (KvotaStore             *self,
       goto failed;
     }
 
-  if (!move_units (self, from.id, before->unit_type, before->vintage, KVOTA_BLOCK_STATE_PENDING,
-                   transaction_id, 0, confirm ? to.id : from.id, KVOTA_BLOCK_STATE_AVAILABLE,
-                   0, 0, error) ||
-      !merge_blocks (self, confirm ? to.id : from.id, before->unit_type, before->vintage, error))
-    goto failed;
+  /* Units sold from a sale order that is still open go back to it when
+   * the sale falls through; otherwise they become available. */
+  {
+    gint64 order = 0;
+
+    if (!confirm)
+      {
+        g_autoptr(sqlite3_stmt) statement =
+          _kvota_store_prepare (self, "SELECT o.id FROM transactions t JOIN sale_orders o "
+                                      "ON o.id = t.order_id WHERE t.id = ? AND o.state = 'open'", error);
+
+        if (statement == NULL)
+          goto failed;
+        sqlite3_bind_int64 (statement, 1, transaction_id);
+        if (sqlite3_step (statement) == SQLITE_ROW)
+          order = sqlite3_column_int64 (statement, 0);
+      }
+
+    if (!_kvota_store_move_units (self, from.id, before->unit_type, before->vintage,
+                                  KVOTA_BLOCK_STATE_PENDING, transaction_id, 0, 0,
+                                  confirm ? to.id : from.id,
+                                  order > 0 ? KVOTA_BLOCK_STATE_RESERVED : KVOTA_BLOCK_STATE_AVAILABLE,
+                                  0, order, 0, error) ||
+        (order == 0 &&
+         !merge_blocks (self, confirm ? to.id : from.id, before->unit_type, before->vintage, error)))
+      goto failed;
+  }
 
   {
     g_autoptr(sqlite3_stmt) statement =
@@ -707,7 +769,7 @@ kvota_store_decide_transfer (KvotaStore             *self,
   }
 
   before_node = kvota_transaction_to_json (before);
-  transaction = audit_transaction (self, actor,
+  transaction = _kvota_store_audit_transaction (self, actor,
                                    confirm ? "ledger.transfer.confirm" :
                                    decision == KVOTA_TRANSACTION_STATE_REJECTED ?
                                    "ledger.transfer.reject" : "ledger.transfer.cancel",
@@ -750,7 +812,7 @@ _kvota_store_ledger_retire (KvotaStore            *self,
   if (!lookup_open_account (self, account, "account", &from, error))
     return NULL;
 
-  id = insert_transaction (self, kind, KVOTA_TRANSACTION_STATE_COMPLETED,
+  id = _kvota_store_insert_transaction (self, kind, KVOTA_TRANSACTION_STATE_COMPLETED,
                            unit_type, vintage, quantity, from.id, 0, actor, error);
   if (id == 0 ||
       !move_units (self, from.id, unit_type, vintage, KVOTA_BLOCK_STATE_AVAILABLE, 0, quantity,
@@ -773,7 +835,7 @@ _kvota_store_ledger_retire (KvotaStore            *self,
         return NULL;
     }
 
-  return audit_transaction (self, actor,
+  return _kvota_store_audit_transaction (self, actor,
                             kind == KVOTA_TRANSACTION_KIND_SURRENDER ? "ledger.surrender" : "ledger.cancel",
                             id, NULL, error);
 }
@@ -1252,6 +1314,25 @@ kvota_store_check_ledger (KvotaStore  *self,
       {
         g_set_error_literal (error, KVOTA_ERROR, KVOTA_ERROR_INVARIANT_BROKEN,
                              _("The pending units do not match the proposed transfers."));
+        goto failed;
+      }
+  }
+
+  {
+    /* Reserved units belong to an open sale order, and to nothing else. */
+    g_autoptr(sqlite3_stmt) statement =
+      _kvota_store_prepare (self,
+                            "SELECT count(*) FROM blocks b WHERE (b.state = 'reserved') != "
+                            "(b.order_id IS NOT NULL AND EXISTS (SELECT 1 FROM sale_orders o "
+                            " WHERE o.id = b.order_id AND o.state = 'open' AND o.account_id = b.account_id))",
+                            error);
+
+    if (statement == NULL)
+      goto failed;
+    if (sqlite3_step (statement) != SQLITE_ROW || sqlite3_column_int64 (statement, 0) != 0)
+      {
+        g_set_error_literal (error, KVOTA_ERROR, KVOTA_ERROR_INVARIANT_BROKEN,
+                             _("The reserved units do not match the open sale orders."));
         goto failed;
       }
   }

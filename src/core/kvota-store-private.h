@@ -105,4 +105,40 @@ gboolean      _kvota_store_issue_waiting (KvotaStore    *self,
                                           const char    *account,
                                           GError       **error);
 
+gboolean      _kvota_store_move_units   (KvotaStore      *self,
+                                         gint64           account,
+                                         KvotaUnitType    unit_type,
+                                         int              vintage,
+                                         KvotaBlockState  from_state,
+                                         gint64           from_transaction,
+                                         gint64           from_order,
+                                         KvotaQuantity    quantity,
+                                         gint64           to_account,
+                                         KvotaBlockState  to_state,
+                                         gint64           to_transaction,
+                                         gint64           to_order,
+                                         gint64           record_transaction,
+                                         GError         **error);
+
+gint64        _kvota_store_open_account_id (KvotaStore   *self,
+                                            const char   *number,
+                                            const char   *field,
+                                            GError      **error);
+gint64        _kvota_store_insert_transaction (KvotaStore            *self,
+                                               KvotaTransactionKind   kind,
+                                               KvotaTransactionState  state,
+                                               KvotaUnitType          unit_type,
+                                               int                    vintage,
+                                               KvotaQuantity          quantity,
+                                               gint64                 from_account,
+                                               gint64                 to_account,
+                                               const char            *actor,
+                                               GError               **error);
+KvotaTransaction *_kvota_store_audit_transaction (KvotaStore  *self,
+                                                  const char  *actor,
+                                                  const char  *action,
+                                                  gint64       id,
+                                                  JsonNode    *before,
+                                                  GError     **error);
+
 G_END_DECLS

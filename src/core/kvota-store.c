@@ -228,6 +228,47 @@ static const char * const migrations[] = {
   "  PRIMARY KEY (nap_id, bin, installation, year)"
   ") STRICT;"
   "CREATE INDEX nap_allocations_bin ON nap_allocations (bin);",
+
+  /* 4: trading through intermediaries */
+  "CREATE TABLE mandates ("
+  "  id INTEGER PRIMARY KEY,"
+  "  organisation_id INTEGER NOT NULL REFERENCES organisations (id),"
+  "  intermediary_id INTEGER NOT NULL REFERENCES organisations (id),"
+  "  started TEXT NOT NULL,"
+  "  ended TEXT"
+  ") STRICT;"
+  "CREATE UNIQUE INDEX mandates_current ON mandates (organisation_id) WHERE ended IS NULL;"
+  "CREATE INDEX mandates_intermediary ON mandates (intermediary_id, ended);"
+
+  "CREATE TABLE sale_orders ("
+  "  id INTEGER PRIMARY KEY,"
+  "  account_id INTEGER NOT NULL REFERENCES accounts (id),"
+  "  intermediary_id INTEGER NOT NULL REFERENCES organisations (id),"
+  "  unit_type TEXT NOT NULL,"
+  "  vintage INTEGER NOT NULL,"
+  "  quantity INTEGER NOT NULL CHECK (quantity > 0),"
+  "  min_price INTEGER CHECK (min_price IS NULL OR min_price >= 0),"
+  "  state TEXT NOT NULL DEFAULT 'open',"
+  "  created_by TEXT NOT NULL,"
+  "  created TEXT NOT NULL,"
+  "  closed TEXT"
+  ") STRICT;"
+  "CREATE INDEX sale_orders_intermediary ON sale_orders (intermediary_id, state);"
+
+  "ALTER TABLE blocks ADD COLUMN order_id INTEGER REFERENCES sale_orders (id);"
+  "CREATE INDEX blocks_order ON blocks (order_id);"
+  "ALTER TABLE transactions ADD COLUMN order_id INTEGER REFERENCES sale_orders (id);"
+  "ALTER TABLE transactions ADD COLUMN price INTEGER CHECK (price IS NULL OR price >= 0);"
+  "ALTER TABLE transactions ADD COLUMN deal_date TEXT;"
+  "ALTER TABLE transactions ADD COLUMN reference TEXT;"
+  "CREATE INDEX transactions_deal ON transactions (kind, state, deal_date);"
+
+  "CREATE TABLE transaction_documents ("
+  "  transaction_id INTEGER NOT NULL REFERENCES transactions (id),"
+  "  sha256 TEXT NOT NULL REFERENCES documents (sha256),"
+  "  name TEXT NOT NULL,"
+  "  PRIMARY KEY (transaction_id, sha256)"
+  ") STRICT;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == KVOTA_STORE_SCHEMA_VERSION);

@@ -17,7 +17,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (KvotaStore, kvota_store, KVOTA, STORE, GObject)
 
 /* The schema version this build writes; older databases are migrated. */
-#define KVOTA_STORE_SCHEMA_VERSION 3
+#define KVOTA_STORE_SCHEMA_VERSION 4
 
 /**
  * KvotaPrincipal:
@@ -288,6 +288,74 @@ char               *kvota_store_find_nature_user_account (KvotaStore *self,
 void                kvota_store_check_nap_operators (KvotaStore     *self,
                                                    KvotaNap         *nap);
 
+/* Trading */
+
+/**
+ * KvotaDocument:
+ *
+ * A confirming document sent with a transaction: a PDF or a scan.
+ */
+typedef struct
+{
+  char       *name;
+  const char *content_type;
+  GBytes     *bytes;
+} KvotaDocument;
+
+/**
+ * KvotaTradingYear:
+ *
+ * One line of the trading report.
+ */
+typedef struct
+{
+  int           year;
+  KvotaQuantity quotas;
+  gint64        transactions;
+} KvotaTradingYear;
+
+gint64              kvota_store_get_intermediary  (KvotaStore       *self,
+                                                   gint64            organisation_id);
+gboolean            kvota_store_choose_intermediary (KvotaStore     *self,
+                                                   const char       *actor,
+                                                   gint64            organisation_id,
+                                                   gint64            intermediary_id,
+                                                   GError          **error);
+KvotaSaleOrder     *kvota_store_get_sale_order    (KvotaStore       *self,
+                                                   gint64            id,
+                                                   GError          **error);
+GPtrArray          *kvota_store_list_sale_orders  (KvotaStore       *self,
+                                                   gint64            organisation_id,
+                                                   gint64            intermediary_id,
+                                                   GError          **error);
+gint64              kvota_store_sign_for_sale     (KvotaStore       *self,
+                                                   const char       *actor,
+                                                   const char       *account,
+                                                   KvotaUnitType     unit_type,
+                                                   int               vintage,
+                                                   KvotaQuantity     quantity,
+                                                   gint64            min_price,
+                                                   GError          **error);
+gboolean            kvota_store_withdraw_sale     (KvotaStore       *self,
+                                                   const char       *actor,
+                                                   gint64            order_id,
+                                                   KvotaQuantity     quantity,
+                                                   GError          **error);
+KvotaTransaction   *kvota_store_propose_sale      (KvotaStore       *self,
+                                                   const char       *actor,
+                                                   gint64            intermediary_id,
+                                                   gint64            order_id,
+                                                   const char       *to_account,
+                                                   KvotaQuantity     quantity,
+                                                   gint64            price,
+                                                   const char       *deal_date,
+                                                   const char       *reference,
+                                                   GPtrArray        *documents,
+                                                   GError          **error);
+GArray             *kvota_store_trading_report    (KvotaStore       *self,
+                                                   int               year,
+                                                   GError          **error);
+
 /* Registration */
 KvotaRegistrationKey *kvota_store_create_registration_key (KvotaStore *self,
                                                    const char       *actor,
@@ -411,6 +479,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (KvotaPrincipal, kvota_principal_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KvotaCredentials, kvota_credentials_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KvotaTwoFactor, kvota_two_factor_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KvotaNapRecord, kvota_nap_record_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KvotaSaleOrder, kvota_sale_order_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KvotaAuditEntry, kvota_audit_entry_free)
 
 G_END_DECLS

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include <gsf/gsf-infile-impl.h>
-#include <gsf/gsf-input-impl.h>
+#include <libxml/entities.h>
 #include <libxml/parser.h>
 #include <libxml/xmlerror.h>
 
@@ -22,21 +22,34 @@
  *
  * The package is a zip (GsfInfileZip) whose parts are found through their
  * relationships, comparing names without regard to case and reading
- * backslashes as slashes, as Excel does. Every XML part is streamed through
- * GsfXMLIn; a sheet is never held in memory, only the shared strings and
- * the number formats are.
+ * backslashes as slashes, as Excel does. Every XML part is streamed, in
+ * chunks read from its zip member, through libxml2's SAX2 push parser; a
+ * sheet is never held in memory, only the shared strings and the number
+ * formats are.
  *
- * GsfXMLIn reports libxml2's errors as criticals and an unfinished
- * document as a warning. A damaged file is not a programming error, so
- * each parse installs libxml2's (thread-local) structured error handler:
- * it records the damage, stops the SAX events, and unwinds GsfXMLIn's
- * element stack before GsfXMLIn looks at it. Stopping a parse early (the
- * callback said so, or the cancellable) makes the part's input fail, which
- * ends the parse the same way.
+ * Which elements matter is said by a table of nodes per part, read as
+ * GsfXMLIn read its own: elements are matched by their local name and
+ * namespace under their parent node; the root node takes any element, so
+ * that the document element and anything between it and the nodes below
+ * the root (<worksheet>, <dialogsheet>, an unknown wrapper) are passed
+ * through; any other element that no node takes is skipped with all it
+ * holds. A content node collects its text, even text inside elements it
+ * does not know, for its end callback. The sheet, being most of a file,
+ * is what this is shaped for: no allocation per element or cell, the
+ * attributes parsed where libxml2 leaves them.
  *
- * Entities: GsfXMLIn only resolves the predefined ones, so the entities of
- * a DTD are never expanded and external ones never fetched; a reference to
- * one is an error that refuses the part. */
+ * A damaged file is not a programming error: libxml2's errors, given to
+ * the parse's own structured handler (and to the thread's, for those that
+ * bypass the parser), make the part damaged and stop the SAX events.
+ * Namespace errors do not: an element whose prefix is not declared is
+ * only an element we do not know, as it was when the reader went by
+ * qualified names. Stopping a parse early (the callback said so, or the
+ * cancellable) halts the parser from within its callback.
+ *
+ * Entities: only the predefined ones are resolved (getEntity), so the
+ * entities of a DTD are never expanded and external ones never fetched; a
+ * reference to one is an error that refuses the part. A sheet may have no
+ * DTD at all. Attributes that a DTD would default are ignored. */
 
 /* Bounds on what a hostile part can make us keep, beyond the public ones. */
 #define MAX_ZIP_DEPTH        16
@@ -49,20 +62,11 @@
 #define MAX_ZIP_DIRECTORY    ((gsize) 64 * 1024 * 1024)
 #define MAX_ZIP_COPY         ((gsize) 256 * 1024 * 1024)
 
-#define KVOTA_TYPE_XLSX_PART (kvota_xlsx_part_get_type ())
-
-G_DECLARE_FINAL_TYPE (KvotaXlsxPart, kvota_xlsx_part, KVOTA, XLSX_PART, GsfInput)
-
-/* One zip member as libxml2 reads it: a stream that can be made to fail,
- * and that refuses to be gunzipped (gsf_xml_parser_context() would
- * otherwise unpack a gzip stream found inside the part). */
-struct _KvotaXlsxPart
-{
-  GsfInput  parent_instance;
-
-  GsfInput *source;
-  gboolean  stopped;
-};
+/* How much of a part is inflated and handed to libxml2 at a time. */
+#define CHUNK_SIZE           (64 * 1024)
+/* The deepest node of any part's table, below the root. */
+#define MAX_NODE_DEPTH       8
+#define N_NAMESPACE_URIS     4
 
 typedef struct
 {
@@ -94,18 +98,52 @@ typedef struct
   char *target;   /* the part, normalised */
 } Relationship;
 
-/* What every parse shares; the first member of each parser's state. */
+typedef struct _Parse Parse;
+
+/* @attributes are SAX2's: for each, its local name, prefix, namespace,
+ * value and the end of the value (which is not nul-terminated). */
+typedef void (*NodeStartFunc) (Parse          *parse,
+                               const xmlChar **attributes,
+                               int             n_attributes);
+typedef void (*NodeEndFunc)   (Parse          *parse);
+
+/* One element of a part's table. The root, first, takes any element;
+ * every other node one element of one namespace, under its parent. */
 typedef struct
 {
-  KvotaXlsxPart      *input;
-  GsfXMLIn           *xin;        /* set when the document element starts */
-  GError             *error;      /* why a callback stopped the parse */
-  gboolean            stopped;    /* a callback stopped the parse */
-  gboolean            damaged;    /* libxml2 found the part not well-formed */
-  gboolean            hooked;
-  endElementSAXFunc   end_element;
-  endDocumentSAXFunc  end_document;
-} Parse;
+  guint8         parent;
+  gint8          ns;        /* -1 for the root */
+  gboolean       content;   /* its text is collected, for end */
+  const char    *name;      /* NULL for the root */
+  NodeStartFunc  start;
+  NodeEndFunc    end;
+} Node;
+
+/* What a part is made of. */
+typedef struct
+{
+  const Node *nodes;
+  guint       n_nodes;
+  gboolean    refuse_dtd;
+} Syntax;
+
+/* What every parse shares; the first member of each parser's state. */
+struct _Parse
+{
+  const Syntax     *syntax;
+  xmlParserCtxtPtr  ctxt;
+  const xmlChar    *uris[N_NAMESPACE_URIS];  /* namespace_uris[], in ctxt's dictionary */
+  GString          *content;          /* the text of the content node being read */
+  gboolean          collecting;
+  guint             node;             /* the innermost node open */
+  guint             n_roots;          /* elements open that only the root took */
+  guint             depth;
+  guint8            stack[MAX_NODE_DEPTH];  /* the nodes open above those */
+  guint             n_unknown;        /* elements open that no node took, above all */
+  GError           *error;            /* why a callback stopped the parse */
+  gboolean          stopped;          /* a callback stopped the parse */
+  gboolean          damaged;          /* libxml2 found the part not well-formed */
+};
 
 typedef struct
 {
@@ -197,8 +235,6 @@ typedef enum
   PART_FAILED,
 } PartResult;
 
-G_DEFINE_FINAL_TYPE (KvotaXlsxPart, kvota_xlsx_part, GSF_INPUT_TYPE)
-
 enum
 {
   NS_SPREADSHEET,
@@ -207,16 +243,19 @@ enum
 };
 
 /* Transitional and strict SpreadsheetML are one namespace to us: their
- * elements and attributes have the same names. (libgsf warns, and reads
- * only the first, when one document binds this namespace to two
- * prefixes; no writer does.) */
-static const GsfXMLInNS xlsx_ns[] = {
-  GSF_XML_IN_NS (NS_SPREADSHEET, "http://schemas.openxmlformats.org/spreadsheetml/2006/main"),
-  GSF_XML_IN_NS (NS_SPREADSHEET, "http://purl.oclc.org/ooxml/spreadsheetml/main"),
-  GSF_XML_IN_NS (NS_RELATIONSHIPS, "http://schemas.openxmlformats.org/package/2006/relationships"),
-  GSF_XML_IN_NS (NS_CONTENT_TYPES, "http://schemas.openxmlformats.org/package/2006/content-types"),
-  GSF_XML_IN_NS_END
+ * elements and attributes have the same names. */
+static const struct
+{
+  int         ns;
+  const char *uri;
+} namespace_uris[] = {
+  { NS_SPREADSHEET, "http://schemas.openxmlformats.org/spreadsheetml/2006/main" },
+  { NS_SPREADSHEET, "http://purl.oclc.org/ooxml/spreadsheetml/main" },
+  { NS_RELATIONSHIPS, "http://schemas.openxmlformats.org/package/2006/relationships" },
+  { NS_CONTENT_TYPES, "http://schemas.openxmlformats.org/package/2006/content-types" },
 };
+
+G_STATIC_ASSERT (G_N_ELEMENTS (namespace_uris) == N_NAMESPACE_URIS);
 
 /* Days from 1970-01-01 to a date of the proleptic Gregorian calendar. */
 static gint64
@@ -334,27 +373,29 @@ parse_iso_date (const char *text,
   return TRUE;
 }
 
-/* A cell reference such as "AB12" (or "$AB$12"): 0-based, possibly
- * beyond the limits. Returns where it ends, or NULL. */
+/* A cell reference such as "AB12" (or "$AB$12") at the start of the
+ * @end - @p bytes at @p: 0-based, possibly beyond the limits. Returns
+ * where it ends, or NULL. */
 static const char *
 parse_reference (const char *p,
+                 const char *end,
                  guint64    *row,
                  guint64    *column)
 {
   guint64 r = 0, c = 0;
   guint n_letters = 0, n_digits = 0;
 
-  if (*p == '$')
+  if (p < end && *p == '$')
     p++;
-  for (; g_ascii_isalpha (*p); p++)
+  for (; p < end && g_ascii_isalpha (*p); p++)
     {
       if (++n_letters > 3)
         return NULL;
       c = c * 26 + (guint64) (g_ascii_toupper (*p) - 'A' + 1);
     }
-  if (*p == '$')
+  if (p < end && *p == '$')
     p++;
-  for (; g_ascii_isdigit (*p); p++)
+  for (; p < end && g_ascii_isdigit (*p); p++)
     {
       if (++n_digits > 9)
         return NULL;
@@ -369,29 +410,32 @@ parse_reference (const char *p,
   return p;
 }
 
+/* The @length bytes at @text, which need no nul, as an unsigned number
+ * of at most @limit, blanks around it allowed. */
 static gboolean
 parse_unsigned (const char *text,
+                gsize       length,
                 guint64     limit,
                 guint64    *value)
 {
+  const char *p = text, *end = text + length;
   guint64 v = 0;
-  const char *p = text;
 
-  while (g_ascii_isspace (*p))
+  while (p < end && g_ascii_isspace (*p))
     p++;
-  if (!g_ascii_isdigit (*p))
+  if (p == end || !g_ascii_isdigit (*p))
     return FALSE;
-  for (; g_ascii_isdigit (*p); p++)
+  for (; p < end && g_ascii_isdigit (*p); p++)
     {
       v = v * 10 + (guint64) (*p - '0');
       if (v > limit)
         return FALSE;
     }
-  while (g_ascii_isspace (*p))
+  while (p < end && g_ascii_isspace (*p))
     p++;
 
   *value = v;
-  return *p == '\0';
+  return p == end;
 }
 
 static gboolean
@@ -741,15 +785,75 @@ relationships_path (const char *path)
   return g_strdup_printf ("%.*s/_rels/%s.rels", (int) (slash - path), path, slash + 1);
 }
 
+/* The value of the attribute @name, without a prefix, and its length. */
 static const char *
-attribute (const xmlChar **attrs,
-           const char     *name)
+attribute (const xmlChar **attributes,
+           int             n_attributes,
+           const char     *name,
+           gsize          *length)
 {
-  for (const xmlChar **a = attrs; a != NULL && a[0] != NULL && a[1] != NULL; a += 2)
-    if (strcmp ((const char *) a[0], name) == 0)
-      return (const char *) a[1];
+  for (int i = 0; i < n_attributes; i++)
+    {
+      const xmlChar **a = attributes + 5 * i;
+
+      if (a[1] == NULL && strcmp ((const char *) a[0], name) == 0)
+        {
+          *length = (gsize) (a[4] - a[3]);
+          return (const char *) a[3];
+        }
+    }
 
   return NULL;
+}
+
+/* The same, as a string of its own; NULL if there is none. */
+static char *
+attribute_dup (const xmlChar **attributes,
+               int             n_attributes,
+               const char     *name)
+{
+  gsize length;
+  const char *value = attribute (attributes, n_attributes, name, &length);
+
+  return value != NULL ? g_strndup (value, length) : NULL;
+}
+
+/* Whether the element name @name is @wanted: names are short, and the
+ * same few are looked for again and again. */
+static inline gboolean
+name_is (const xmlChar *name,
+         const char    *wanted)
+{
+  for (; *name == (xmlChar) *wanted; name++, wanted++)
+    if (*wanted == '\0')
+      return TRUE;
+
+  return FALSE;
+}
+
+/* g_string_append_len(), without a call while there is room: text comes
+ * a few bytes at a time. */
+static inline void
+append_text (GString    *string,
+             const char *text,
+             gsize       length)
+{
+  if (G_LIKELY (string->len + length < string->allocated_len))
+    {
+      memcpy (string->str + string->len, text, length);
+      string->len += length;
+      string->str[string->len] = '\0';
+    }
+  else
+    g_string_append_len (string, text, (gssize) length);
+}
+
+static inline gboolean
+value_is (const char *value,
+          gsize       length,
+          const char *text)
+{
+  return length == strlen (text) && memcmp (value, text, length) == 0;
 }
 
 static void
@@ -803,26 +907,14 @@ backend_free (gpointer data)
   g_free (backend);
 }
 
-static KvotaXlsxPart *
-kvota_xlsx_part_new (GsfInput *source)
-{
-  KvotaXlsxPart *self = g_object_new (KVOTA_TYPE_XLSX_PART, NULL);
-
-  self->source = g_object_ref (source);
-  gsf_input_set_size (GSF_INPUT (self), gsf_input_size (source));
-  gsf_input_set_name (GSF_INPUT (self), gsf_input_name (source));
-
-  return self;
-}
-
 static inline gboolean
 parse_over (const Parse *parse)
 {
   return parse->stopped || parse->damaged;
 }
 
-/* Ends the parse: the part's input fails from now on, and the callbacks
- * ignore what libxml2 had buffered. Takes @error, if any. */
+/* Ends the parse from one of its callbacks: libxml2 reads no further.
+ * Takes @error, if any. */
 static void
 parse_stop (Parse  *parse,
             GError *error)
@@ -835,7 +927,7 @@ parse_stop (Parse  *parse,
 
   parse->stopped = TRUE;
   parse->error = error;
-  parse->input->stopped = TRUE;
+  xmlStopParser (parse->ctxt);
 }
 
 static void
@@ -848,24 +940,138 @@ parse_stop_too_large (Parse      *parse,
   parse_stop (parse, error);
 }
 
-/* libxml2 gave up on the part, or we made its input fail, and disabled the
- * SAX events; GsfXMLIn still has the unfinished elements on its stack and
- * would warn about them. Finishing them here (our end callbacks see the
- * parse is over and do nothing) leaves it as after a whole document. */
-static void
-unwind_end_document_cb (void *user_data)
+/* Which of namespace_uris[] @uri is, or -1. libxml2 keeps the names of
+ * namespaces in the parser's dictionary, as it does ours: comparing the
+ * pointers is enough, and comparing the strings is a fallback. */
+static inline int
+namespace_of (const Parse   *parse,
+              const xmlChar *uri)
 {
-  GsfXMLIn *xin = user_data;
-  Parse *parse = xin->user_state;
+  if (uri == NULL)
+    return -1;
 
-  /* Until the document element started, the stack is not even set up.
-   * (node_stack is in GsfXMLIn's public struct, though marked private.) */
-  if (parse->xin != NULL && parse->end_element != NULL)
-    while (xin->node_stack != NULL)
-      parse->end_element (user_data, NULL);
+  for (guint i = 0; i < N_NAMESPACE_URIS; i++)
+    if (uri == parse->uris[i])
+      return namespace_uris[i].ns;
 
-  if (parse->end_document != NULL)
-    parse->end_document (user_data);
+  for (guint i = 0; i < N_NAMESPACE_URIS; i++)
+    if (strcmp ((const char *) uri, namespace_uris[i].uri) == 0)
+      return namespace_uris[i].ns;
+
+  return -1;
+}
+
+static void
+start_element_cb (void           *user_data,
+                  const xmlChar  *local_name,
+                  const xmlChar  *prefix,
+                  const xmlChar  *uri,
+                  int             n_namespaces,
+                  const xmlChar **namespaces,
+                  int             n_attributes,
+                  int             n_defaulted,
+                  const xmlChar **attributes)
+{
+  Parse *parse = user_data;
+  const Node *nodes = parse->syntax->nodes;
+  int ns;
+
+  if (parse->n_unknown > 0 || parse_over (parse))
+    {
+      parse->n_unknown++;
+      return;
+    }
+
+  if ((ns = namespace_of (parse, uri)) >= 0)
+    for (guint i = 1; i < parse->syntax->n_nodes; i++)
+      if (nodes[i].parent == parse->node && nodes[i].ns == ns && name_is (local_name, nodes[i].name))
+        {
+          g_assert (parse->depth < MAX_NODE_DEPTH);
+          parse->stack[parse->depth++] = (guint8) i;
+          parse->node = i;
+          if (nodes[i].content)
+            {
+              g_string_truncate (parse->content, 0);
+              parse->collecting = TRUE;
+            }
+          /* The defaulted attributes, which a DTD added, come last. */
+          if (nodes[i].start != NULL)
+            nodes[i].start (parse, attributes, n_attributes - n_defaulted);
+          return;
+        }
+
+  /* The root takes any element, but only below the root. */
+  if (parse->depth == 0)
+    parse->n_roots++;
+  else
+    parse->n_unknown++;
+}
+
+static void
+end_element_cb (void          *user_data,
+                const xmlChar *local_name,
+                const xmlChar *prefix,
+                const xmlChar *uri)
+{
+  Parse *parse = user_data;
+  const Node *nodes = parse->syntax->nodes;
+  guint node;
+
+  if (parse->n_unknown > 0)
+    {
+      parse->n_unknown--;
+      return;
+    }
+
+  if (parse->depth == 0)
+    {
+      if (parse->n_roots > 0)
+        parse->n_roots--;
+      return;
+    }
+
+  node = parse->node;
+  if (nodes[node].end != NULL && !parse_over (parse))
+    nodes[node].end (parse);
+
+  parse->depth--;
+  parse->node = parse->depth > 0 ? parse->stack[parse->depth - 1] : 0;
+  parse->collecting = nodes[parse->node].content;
+}
+
+static void
+characters_cb (void          *user_data,
+               const xmlChar *text,
+               int            length)
+{
+  Parse *parse = user_data;
+
+  if (parse->collecting)
+    append_text (parse->content, (const char *) text, (gsize) length);
+}
+
+static xmlEntityPtr
+get_entity_cb (void          *user_data,
+               const xmlChar *name)
+{
+  return xmlGetPredefinedEntity (name);
+}
+
+/* A document type declaration, internal subset or not. */
+static void
+internal_subset_cb (void          *user_data,
+                    const xmlChar *name,
+                    const xmlChar *external_id,
+                    const xmlChar *system_id)
+{
+  Parse *parse = user_data;
+
+  if (!parse->syntax->refuse_dtd || parse_over (parse))
+    return;
+
+  g_debug ("Spreadsheet part with a document type declaration");
+  parse->damaged = TRUE;
+  xmlStopParser (parse->ctxt);
 }
 
 static void
@@ -873,79 +1079,119 @@ xml_error_cb (void        *user_data,
               xmlErrorPtr  error)
 {
   Parse *parse = user_data;
-  xmlParserCtxtPtr ctxt;
 
-  if (error == NULL || error->level < XML_ERR_ERROR)
+  if (error == NULL || error->level < XML_ERR_ERROR || error->domain == XML_FROM_NAMESPACE)
     return;
 
   if (!parse->damaged)
     g_debug ("Spreadsheet part not well-formed: %s", error->message != NULL ? error->message : "");
   parse->damaged = TRUE;
 
-  if (parse->hooked || error->domain != XML_FROM_PARSER || (ctxt = error->ctxt) == NULL ||
-      ctxt->sax == NULL || ctxt->userData == NULL ||
-      ((GsfXMLIn *) ctxt->userData)->user_state != (gpointer) parse)
-    return;
-
-  /* Recoverable errors too: a part that is not well-formed is damaged. */
-  ctxt->disableSAX = 1;
-  parse->end_element = ctxt->sax->endElement;
-  parse->end_document = ctxt->sax->endDocument;
-  ctxt->sax->endDocument = unwind_end_document_cb;
-  parse->hooked = TRUE;
+  /* Recoverable errors too: a part that is not well-formed is damaged.
+   * (Halting the parser is for its callbacks, not its error reports.) */
+  if (parse->ctxt != NULL)
+    parse->ctxt->disableSAX = 1;
 }
 
-/* The start of every part's document element, whichever node it is. */
-static void
-document_start (GsfXMLIn       *xin,
-                const xmlChar **attrs)
-{
-  Parse *parse = xin->user_state;
-
-  if (parse->xin == NULL)
-    {
-      parse->xin = xin;
-      gsf_xml_in_set_silent_unknowns (xin, TRUE);
-    }
-}
-
-/* Streams the part @path through the nodes; @parse is the first member
- * of the state the callbacks get. */
+/* Streams the part @path through @syntax's nodes; @parse is the first
+ * member of the state the callbacks get. */
 static PartResult
-parse_part (XlsxBackend         *backend,
-            const char          *path,
-            const GsfXMLInNode  *nodes,
-            Parse               *parse,
-            GError             **error)
+parse_part (XlsxBackend   *backend,
+            const char    *path,
+            const Syntax  *syntax,
+            Parse         *parse,
+            GError       **error)
 {
   g_autoptr(GsfInput) item = NULL;
+  g_autoptr(GString) content = NULL;
+  g_autofree guint8 *chunk = NULL;
+  xmlSAXHandler sax = { 0, };
   xmlStructuredErrorFunc saved_handler;
   void *saved_context;
-  GsfXMLInDoc *doc;
+  xmlParserCtxtPtr ctxt;
+  gsf_off_t remaining;
+  gsize length, head;
   gboolean well_formed;
 
   if ((item = open_part (backend->zip, path)) == NULL)
     return PART_MISSING;
 
-  if (gsf_input_size (item) > (gsf_off_t) KVOTA_WORKBOOK_MAX_PART_BYTES)
+  remaining = gsf_input_size (item);
+  if (remaining > (gsf_off_t) KVOTA_WORKBOOK_MAX_PART_BYTES)
     {
       _kvota_workbook_set_error (error, KVOTA_ERROR_SPREADSHEET_TOO_LARGE, path);
       return PART_FAILED;
     }
 
-  doc = gsf_xml_in_doc_new (nodes, xlsx_ns);
-  g_assert (doc != NULL);
-  parse->input = kvota_xlsx_part_new (item);
+  /* The first bytes tell libxml2 the encoding. */
+  chunk = g_malloc (CHUNK_SIZE);
+  length = (gsize) MIN (remaining, (gsf_off_t) CHUNK_SIZE);
+  if (length > 0 && gsf_input_read (item, length, chunk) == NULL)
+    {
+      _kvota_workbook_set_error (error, KVOTA_ERROR_SPREADSHEET_DAMAGED, path);
+      return PART_FAILED;
+    }
+  remaining -= (gsf_off_t) length;
+  head = MIN (length, 4);
 
+  sax.initialized = XML_SAX2_MAGIC;
+  sax.internalSubset = internal_subset_cb;
+  sax.getEntity = get_entity_cb;
+  sax.startElementNs = start_element_cb;
+  sax.endElementNs = end_element_cb;
+  sax.characters = characters_cb;
+  /* The same callback tells libxml2 not to look for blanks to ignore.
+   * CDATA sections come as characters too. */
+  sax.ignorableWhitespace = characters_cb;
+  sax.serror = xml_error_cb;
+
+  content = g_string_sized_new (256);
+  parse->syntax = syntax;
+  parse->content = content;
+
+  /* For the errors that libxml2 reports outside the parser's own. */
   saved_handler = xmlStructuredError;
   saved_context = xmlStructuredErrorContext;
   xmlSetStructuredErrorFunc (parse, xml_error_cb);
-  well_formed = gsf_xml_in_doc_parse (doc, GSF_INPUT (parse->input), parse);
-  xmlSetStructuredErrorFunc (saved_context, saved_handler);
 
-  gsf_xml_in_doc_free (doc);
-  g_clear_object (&parse->input);
-  parse->xin = NULL;
+  if ((ctxt = xmlCreatePushParserCtxt (&sax, parse, (const char *) chunk, (int) head, path)) == NULL)
+    {
+      xmlSetStructuredErrorFunc (saved_context, saved_handler);
+      parse->content = NULL;
+      _kvota_workbook_set_error (error, KVOTA_ERROR_SPREADSHEET_DAMAGED, path);
+      return PART_FAILED;
+    }
+  parse->ctxt = ctxt;
+  /* Never XML_PARSE_NOENT: entities stay unexpanded. */
+  xmlCtxtUseOptions (ctxt, XML_PARSE_NONET);
+  for (guint i = 0; i < N_NAMESPACE_URIS; i++)
+    parse->uris[i] = xmlDictLookup (ctxt->dict, (const xmlChar *) namespace_uris[i].uri, -1);
+
+  xmlParseChunk (ctxt, (const char *) chunk + head, (int) (length - head), 0);
+  while (remaining > 0 && !parse_over (parse))
+    {
+      length = (gsize) MIN (remaining, (gsf_off_t) CHUNK_SIZE);
+      if (gsf_input_read (item, length, chunk) == NULL)
+        {
+          g_debug ("Spreadsheet part cannot be inflated: %s", path);
+          parse->damaged = TRUE;
+          break;
+        }
+      remaining -= (gsf_off_t) length;
+      xmlParseChunk (ctxt, (const char *) chunk, (int) length, 0);
+    }
+  if (!parse_over (parse))
+    xmlParseChunk (ctxt, NULL, 0, 1);
+
+  well_formed = ctxt->wellFormed;
+  /* libxml2 keeps the entities a DTD declares in a document of its own,
+   * even with no tree to build. */
+  g_clear_pointer (&ctxt->myDoc, xmlFreeDoc);
+  xmlFreeParserCtxt (ctxt);
+  parse->ctxt = NULL;
+  parse->content = NULL;
+
+  xmlSetStructuredErrorFunc (saved_context, saved_handler);
 
   if (parse->error != NULL)
     {
@@ -968,35 +1214,44 @@ parse_part (XlsxBackend         *backend,
 /* Relationships: _rels/.rels, xl/_rels/workbook.xml.rels */
 
 static void
-relationship_start (GsfXMLIn       *xin,
-                    const xmlChar **attrs)
+relationship_start (Parse          *parse,
+                    const xmlChar **attributes,
+                    int             n_attributes)
 {
-  RelationshipsState *state = xin->user_state;
-  const char *id = attribute (attrs, "Id");
-  const char *type = attribute (attrs, "Type");
-  const char *target = attribute (attrs, "Target");
-  const char *mode = attribute (attrs, "TargetMode");
+  RelationshipsState *state = (RelationshipsState *) parse;
+  g_autofree char *id = attribute_dup (attributes, n_attributes, "Id");
+  g_autofree char *type = attribute_dup (attributes, n_attributes, "Type");
+  g_autofree char *target = attribute_dup (attributes, n_attributes, "Target");
+  g_autofree char *mode = attribute_dup (attributes, n_attributes, "TargetMode");
   Relationship *relationship;
   const char *slash;
 
-  if (parse_over (&state->parse) || id == NULL || type == NULL || target == NULL ||
+  if (id == NULL || type == NULL || target == NULL ||
       g_strcmp0 (mode, "External") == 0 || state->relationships->len >= MAX_RELATIONSHIPS)
     return;
 
   relationship = g_new0 (Relationship, 1);
-  relationship->id = g_strdup (id);
+  relationship->id = g_steal_pointer (&id);
   slash = strrchr (type, '/');
   relationship->type = g_strdup (slash != NULL ? slash + 1 : type);
   relationship->target = normalize_path (state->folder, target);
   g_ptr_array_add (state->relationships, relationship);
 }
 
-static const GsfXMLInNode relationships_nodes[] = {
-  GSF_XML_IN_NODE_FULL (START, START, -1, NULL, GSF_XML_NO_CONTENT, FALSE, TRUE, document_start, NULL, 0),
-  GSF_XML_IN_NODE (START, RELATIONSHIPS, NS_RELATIONSHIPS, "Relationships", GSF_XML_NO_CONTENT, document_start, NULL),
-    GSF_XML_IN_NODE (RELATIONSHIPS, RELATIONSHIP, NS_RELATIONSHIPS, "Relationship", GSF_XML_NO_CONTENT, relationship_start, NULL),
-  GSF_XML_IN_NODE_END
+enum
+{
+  RELS_ROOT,
+  RELS_RELATIONSHIPS,
+  RELS_RELATIONSHIP,
 };
+
+static const Node relationships_nodes[] = {
+  [RELS_ROOT] = { RELS_ROOT, -1, FALSE, NULL, NULL, NULL },
+  [RELS_RELATIONSHIPS] = { RELS_ROOT, NS_RELATIONSHIPS, FALSE, "Relationships", NULL, NULL },
+  [RELS_RELATIONSHIP] = { RELS_RELATIONSHIPS, NS_RELATIONSHIPS, FALSE, "Relationship", relationship_start, NULL },
+};
+
+static const Syntax relationships_syntax = { relationships_nodes, G_N_ELEMENTS (relationships_nodes), FALSE };
 
 /* The relationships of part @path; an empty array if it has none. */
 static GPtrArray *
@@ -1009,7 +1264,7 @@ read_relationships (XlsxBackend  *backend,
   g_autoptr(GPtrArray) relationships = g_ptr_array_new_with_free_func (relationship_free);
   RelationshipsState state = { { 0, }, folder, relationships };
 
-  if (parse_part (backend, rels, relationships_nodes, &state.parse, error) == PART_FAILED)
+  if (parse_part (backend, rels, &relationships_syntax, &state.parse, error) == PART_FAILED)
     return NULL;
 
   return g_steal_pointer (&relationships);
@@ -1019,12 +1274,13 @@ read_relationships (XlsxBackend  *backend,
  * the workbook is */
 
 static void
-override_start (GsfXMLIn       *xin,
-                const xmlChar **attrs)
+override_start (Parse          *parse,
+                const xmlChar **attributes,
+                int             n_attributes)
 {
-  ContentTypesState *state = xin->user_state;
-  const char *name = attribute (attrs, "PartName");
-  const char *type = attribute (attrs, "ContentType");
+  ContentTypesState *state = (ContentTypesState *) parse;
+  g_autofree char *name = attribute_dup (attributes, n_attributes, "PartName");
+  g_autofree char *type = attribute_dup (attributes, n_attributes, "ContentType");
   static const char * const workbook_types[] = {
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml",
@@ -1032,7 +1288,7 @@ override_start (GsfXMLIn       *xin,
     "application/vnd.ms-excel.template.macroEnabled.main+xml",
   };
 
-  if (parse_over (&state->parse) || name == NULL || type == NULL || state->workbook != NULL)
+  if (name == NULL || type == NULL || state->workbook != NULL)
     return;
 
   for (guint i = 0; i < G_N_ELEMENTS (workbook_types); i++)
@@ -1046,12 +1302,20 @@ override_start (GsfXMLIn       *xin,
     }
 }
 
-static const GsfXMLInNode content_types_nodes[] = {
-  GSF_XML_IN_NODE_FULL (START, START, -1, NULL, GSF_XML_NO_CONTENT, FALSE, TRUE, document_start, NULL, 0),
-  GSF_XML_IN_NODE (START, TYPES, NS_CONTENT_TYPES, "Types", GSF_XML_NO_CONTENT, document_start, NULL),
-    GSF_XML_IN_NODE (TYPES, OVERRIDE, NS_CONTENT_TYPES, "Override", GSF_XML_NO_CONTENT, override_start, NULL),
-  GSF_XML_IN_NODE_END
+enum
+{
+  TYPES_ROOT,
+  TYPES_TYPES,
+  TYPES_OVERRIDE,
 };
+
+static const Node content_types_nodes[] = {
+  [TYPES_ROOT] = { TYPES_ROOT, -1, FALSE, NULL, NULL, NULL },
+  [TYPES_TYPES] = { TYPES_ROOT, NS_CONTENT_TYPES, FALSE, "Types", NULL, NULL },
+  [TYPES_OVERRIDE] = { TYPES_TYPES, NS_CONTENT_TYPES, FALSE, "Override", override_start, NULL },
+};
+
+static const Syntax content_types_syntax = { content_types_nodes, G_N_ELEMENTS (content_types_nodes), FALSE };
 
 static gboolean
 item_exists (XlsxBackend *backend,
@@ -1083,7 +1347,7 @@ find_workbook (XlsxBackend  *backend,
     {
       ContentTypesState state = { { 0, }, NULL, FALSE };
 
-      if (parse_part (backend, "[content_types].xml", content_types_nodes, &state.parse, error) == PART_FAILED)
+      if (parse_part (backend, "[content_types].xml", &content_types_syntax, &state.parse, error) == PART_FAILED)
         return NULL;
       if (state.workbook != NULL && (state.binary || item_exists (backend, state.workbook)))
         path = g_steal_pointer (&state.workbook);
@@ -1114,22 +1378,25 @@ find_workbook (XlsxBackend  *backend,
 /* xl/workbook.xml */
 
 static void
-workbook_pr_start (GsfXMLIn       *xin,
-                   const xmlChar **attrs)
+workbook_pr_start (Parse          *parse,
+                   const xmlChar **attributes,
+                   int             n_attributes)
 {
-  WorkbookState *state = xin->user_state;
-  const char *date1904 = attribute (attrs, "date1904");
+  WorkbookState *state = (WorkbookState *) parse;
+  g_autofree char *date1904 = attribute_dup (attributes, n_attributes, "date1904");
 
   if (date1904 != NULL)
     state->date1904 = strcmp (date1904, "1") == 0 || g_ascii_strcasecmp (date1904, "true") == 0;
 }
 
 static void
-workbook_view_start (GsfXMLIn       *xin,
-                     const xmlChar **attrs)
+workbook_view_start (Parse          *parse,
+                     const xmlChar **attributes,
+                     int             n_attributes)
 {
-  WorkbookState *state = xin->user_state;
-  const char *active_tab = attribute (attrs, "activeTab");
+  WorkbookState *state = (WorkbookState *) parse;
+  gsize length;
+  const char *active_tab = attribute (attributes, n_attributes, "activeTab", &length);
   guint64 tab;
 
   /* The first view is the one a workbook opens with. */
@@ -1137,76 +1404,87 @@ workbook_view_start (GsfXMLIn       *xin,
     return;
   state->seen_view = TRUE;
 
-  if (active_tab != NULL && parse_unsigned (active_tab, KVOTA_WORKBOOK_MAX_SHEETS, &tab))
+  if (active_tab != NULL && parse_unsigned (active_tab, length, KVOTA_WORKBOOK_MAX_SHEETS, &tab))
     state->active_tab = (guint) tab;
 }
 
 static void
-sheet_start (GsfXMLIn       *xin,
-             const xmlChar **attrs)
+sheet_start (Parse          *parse,
+             const xmlChar **attributes,
+             int             n_attributes)
 {
-  WorkbookState *state = xin->user_state;
+  WorkbookState *state = (WorkbookState *) parse;
   WorkbookSheet *sheet;
-
-  if (parse_over (&state->parse))
-    return;
 
   if (state->sheets->len >= KVOTA_WORKBOOK_MAX_SHEETS)
     {
-      parse_stop_too_large (&state->parse, "too many sheets");
+      parse_stop_too_large (parse, "too many sheets");
       return;
     }
 
   sheet = g_new0 (WorkbookSheet, 1);
-  for (const xmlChar **a = attrs; a != NULL && a[0] != NULL && a[1] != NULL; a += 2)
+  for (int i = 0; i < n_attributes; i++)
     {
+      const xmlChar **a = attributes + 5 * i;
       const char *name = (const char *) a[0];
-      const char *value = (const char *) a[1];
-      const char *colon = strchr (name, ':');
+      const char *value = (const char *) a[3];
+      gsize length = (gsize) (a[4] - a[3]);
 
-      if (strcmp (name, "name") == 0)
+      if (a[1] == NULL && strcmp (name, "name") == 0)
         {
           g_free (sheet->name);
-          sheet->name = g_strdup (value);
+          sheet->name = g_strndup (value, length);
         }
-      else if (strcmp (name, "state") == 0)
-        sheet->hidden = strcmp (value, "hidden") == 0 || strcmp (value, "veryHidden") == 0;
+      else if (a[1] == NULL && strcmp (name, "state") == 0)
+        sheet->hidden = value_is (value, length, "hidden") || value_is (value, length, "veryHidden");
       /* r:id, whatever prefix the relationships namespace has. */
-      else if (colon != NULL && strcmp (colon + 1, "id") == 0 && !g_str_has_prefix (name, "xmlns"))
+      else if (a[1] != NULL && strcmp (name, "id") == 0)
         {
           g_free (sheet->relationship);
-          sheet->relationship = g_strdup (value);
+          sheet->relationship = g_strndup (value, length);
         }
     }
 
   g_ptr_array_add (state->sheets, sheet);
 }
 
-static const GsfXMLInNode workbook_nodes[] = {
-  GSF_XML_IN_NODE_FULL (START, START, -1, NULL, GSF_XML_NO_CONTENT, FALSE, TRUE, document_start, NULL, 0),
-  GSF_XML_IN_NODE (START, WORKBOOK, NS_SPREADSHEET, "workbook", GSF_XML_NO_CONTENT, document_start, NULL),
-    GSF_XML_IN_NODE (WORKBOOK, WORKBOOK_PR, NS_SPREADSHEET, "workbookPr", GSF_XML_NO_CONTENT, workbook_pr_start, NULL),
-    GSF_XML_IN_NODE (WORKBOOK, BOOK_VIEWS, NS_SPREADSHEET, "bookViews", GSF_XML_NO_CONTENT, NULL, NULL),
-      GSF_XML_IN_NODE (BOOK_VIEWS, WORKBOOK_VIEW, NS_SPREADSHEET, "workbookView", GSF_XML_NO_CONTENT, workbook_view_start, NULL),
-    GSF_XML_IN_NODE (WORKBOOK, SHEETS, NS_SPREADSHEET, "sheets", GSF_XML_NO_CONTENT, NULL, NULL),
-      GSF_XML_IN_NODE (SHEETS, SHEET, NS_SPREADSHEET, "sheet", GSF_XML_NO_CONTENT, sheet_start, NULL),
-  GSF_XML_IN_NODE_END
+enum
+{
+  BOOK_ROOT,
+  BOOK_WORKBOOK,
+  BOOK_WORKBOOK_PR,
+  BOOK_VIEWS,
+  BOOK_VIEW,
+  BOOK_SHEETS,
+  BOOK_SHEET,
 };
+
+static const Node workbook_nodes[] = {
+  [BOOK_ROOT] = { BOOK_ROOT, -1, FALSE, NULL, NULL, NULL },
+  [BOOK_WORKBOOK] = { BOOK_ROOT, NS_SPREADSHEET, FALSE, "workbook", NULL, NULL },
+  [BOOK_WORKBOOK_PR] = { BOOK_WORKBOOK, NS_SPREADSHEET, FALSE, "workbookPr", workbook_pr_start, NULL },
+  [BOOK_VIEWS] = { BOOK_WORKBOOK, NS_SPREADSHEET, FALSE, "bookViews", NULL, NULL },
+  [BOOK_VIEW] = { BOOK_VIEWS, NS_SPREADSHEET, FALSE, "workbookView", workbook_view_start, NULL },
+  [BOOK_SHEETS] = { BOOK_WORKBOOK, NS_SPREADSHEET, FALSE, "sheets", NULL, NULL },
+  [BOOK_SHEET] = { BOOK_SHEETS, NS_SPREADSHEET, FALSE, "sheet", sheet_start, NULL },
+};
+
+static const Syntax workbook_syntax = { workbook_nodes, G_N_ELEMENTS (workbook_nodes), FALSE };
 
 /* xl/sharedStrings.xml */
 
 static void
-sst_start (GsfXMLIn       *xin,
-           const xmlChar **attrs)
+sst_start (Parse          *parse,
+           const xmlChar **attributes,
+           int             n_attributes)
 {
-  StringsState *state = xin->user_state;
-  const char *count = attribute (attrs, "uniqueCount");
+  StringsState *state = (StringsState *) parse;
+  gsize length;
+  const char *count = attribute (attributes, n_attributes, "uniqueCount", &length);
   guint64 n;
 
-  document_start (xin, attrs);
-
   /* A hint only: counts in the wild are often wrong. */
-  if (count != NULL && parse_unsigned (count, G_MAXUINT32, &n) && state->backend->strings->len == 0)
+  if (count != NULL && parse_unsigned (count, length, G_MAXUINT32, &n) && state->backend->strings->len == 0)
     {
       g_ptr_array_unref (state->backend->strings);
       state->backend->strings = g_ptr_array_sized_new ((guint) MIN (n, MAX_PREALLOCATED));
@@ -1214,41 +1492,34 @@ sst_start (GsfXMLIn       *xin,
 }
 
 static void
-si_start (GsfXMLIn       *xin,
-          const xmlChar **attrs)
+si_start (Parse          *parse,
+          const xmlChar **attributes,
+          int             n_attributes)
 {
-  StringsState *state = xin->user_state;
+  StringsState *state = (StringsState *) parse;
 
   g_string_truncate (state->text, 0);
 }
 
 static void
-si_text_end (GsfXMLIn   *xin,
-             GsfXMLBlob *unknown)
+si_text_end (Parse *parse)
 {
-  StringsState *state = xin->user_state;
+  StringsState *state = (StringsState *) parse;
 
-  if (parse_over (&state->parse))
-    return;
-
-  if (state->text->len + xin->content->len > KVOTA_WORKBOOK_MAX_STRING_BYTES)
+  if (state->text->len + parse->content->len > KVOTA_WORKBOOK_MAX_STRING_BYTES)
     {
-      parse_stop_too_large (&state->parse, "shared strings");
+      parse_stop_too_large (parse, "shared strings");
       return;
     }
 
-  g_string_append_len (state->text, xin->content->str, (gssize) xin->content->len);
+  g_string_append_len (state->text, parse->content->str, (gssize) parse->content->len);
 }
 
 static void
-si_end (GsfXMLIn   *xin,
-        GsfXMLBlob *unknown)
+si_end (Parse *parse)
 {
-  StringsState *state = xin->user_state;
+  StringsState *state = (StringsState *) parse;
   XlsxBackend *backend = state->backend;
-
-  if (parse_over (&state->parse))
-    return;
 
   decode_escapes (state->text);
 
@@ -1257,7 +1528,7 @@ si_end (GsfXMLIn   *xin,
   state->bytes += state->text->len + 1 + sizeof (gpointer);
   if (state->bytes > KVOTA_WORKBOOK_MAX_STRING_BYTES)
     {
-      parse_stop_too_large (&state->parse, "shared strings");
+      parse_stop_too_large (parse, "shared strings");
       return;
     }
 
@@ -1266,63 +1537,89 @@ si_end (GsfXMLIn   *xin,
                                               (gssize) state->text->len));
 }
 
-static const GsfXMLInNode strings_nodes[] = {
-  GSF_XML_IN_NODE_FULL (START, START, -1, NULL, GSF_XML_NO_CONTENT, FALSE, TRUE, document_start, NULL, 0),
-  GSF_XML_IN_NODE (START, SST, NS_SPREADSHEET, "sst", GSF_XML_NO_CONTENT, sst_start, NULL),
-    GSF_XML_IN_NODE (SST, SI, NS_SPREADSHEET, "si", GSF_XML_NO_CONTENT, si_start, si_end),
-      GSF_XML_IN_NODE (SI, SI_T, NS_SPREADSHEET, "t", GSF_XML_CONTENT, NULL, si_text_end),
-      /* Rich text: the runs' text, one after the other; the phonetic
-       * runs (rPh) are not part of the string. */
-      GSF_XML_IN_NODE (SI, SI_R, NS_SPREADSHEET, "r", GSF_XML_NO_CONTENT, NULL, NULL),
-        GSF_XML_IN_NODE (SI_R, SI_R_T, NS_SPREADSHEET, "t", GSF_XML_CONTENT, NULL, si_text_end),
-  GSF_XML_IN_NODE_END
+enum
+{
+  SST_ROOT,
+  SST_SST,
+  SST_SI,
+  SST_SI_T,
+  SST_SI_R,
+  SST_SI_R_T,
 };
+
+static const Node strings_nodes[] = {
+  [SST_ROOT] = { SST_ROOT, -1, FALSE, NULL, NULL, NULL },
+  [SST_SST] = { SST_ROOT, NS_SPREADSHEET, FALSE, "sst", sst_start, NULL },
+  [SST_SI] = { SST_SST, NS_SPREADSHEET, FALSE, "si", si_start, si_end },
+  [SST_SI_T] = { SST_SI, NS_SPREADSHEET, TRUE, "t", NULL, si_text_end },
+  /* Rich text: the runs' text, one after the other; the phonetic runs
+   * (rPh) are not part of the string. */
+  [SST_SI_R] = { SST_SI, NS_SPREADSHEET, FALSE, "r", NULL, NULL },
+  [SST_SI_R_T] = { SST_SI_R, NS_SPREADSHEET, TRUE, "t", NULL, si_text_end },
+};
+
+static const Syntax strings_syntax = { strings_nodes, G_N_ELEMENTS (strings_nodes), FALSE };
 
 /* xl/styles.xml */
 
 static void
-num_fmt_start (GsfXMLIn       *xin,
-               const xmlChar **attrs)
+num_fmt_start (Parse          *parse,
+               const xmlChar **attributes,
+               int             n_attributes)
 {
-  StylesState *state = xin->user_state;
-  const char *id = attribute (attrs, "numFmtId");
-  const char *code = attribute (attrs, "formatCode");
+  StylesState *state = (StylesState *) parse;
+  gsize length;
+  const char *id = attribute (attributes, n_attributes, "numFmtId", &length);
+  g_autofree char *code = attribute_dup (attributes, n_attributes, "formatCode");
   guint64 n;
 
-  if (parse_over (&state->parse) || id == NULL || code == NULL ||
-      !parse_unsigned (id, G_MAXUINT32, &n) || g_hash_table_size (state->codes) >= MAX_NUMBER_FORMATS)
+  if (id == NULL || code == NULL ||
+      !parse_unsigned (id, length, G_MAXUINT32, &n) || g_hash_table_size (state->codes) >= MAX_NUMBER_FORMATS)
     return;
 
-  g_hash_table_insert (state->codes, GUINT_TO_POINTER ((guint) n), g_strdup (code));
+  g_hash_table_insert (state->codes, GUINT_TO_POINTER ((guint) n), g_steal_pointer (&code));
 }
 
 static void
-cell_xf_start (GsfXMLIn       *xin,
-               const xmlChar **attrs)
+cell_xf_start (Parse          *parse,
+               const xmlChar **attributes,
+               int             n_attributes)
 {
-  StylesState *state = xin->user_state;
-  const char *id = attribute (attrs, "numFmtId");
+  StylesState *state = (StylesState *) parse;
+  gsize length;
+  const char *id = attribute (attributes, n_attributes, "numFmtId", &length);
   guint64 n = 0;
   guint format;
 
-  if (parse_over (&state->parse) || state->xf_formats->len >= MAX_CELL_FORMATS)
+  if (state->xf_formats->len >= MAX_CELL_FORMATS)
     return;
 
-  if (id == NULL || !parse_unsigned (id, G_MAXUINT32, &n))
+  if (id == NULL || !parse_unsigned (id, length, G_MAXUINT32, &n))
     n = 0;
   format = (guint) n;
   g_array_append_val (state->xf_formats, format);
 }
 
-static const GsfXMLInNode styles_nodes[] = {
-  GSF_XML_IN_NODE_FULL (START, START, -1, NULL, GSF_XML_NO_CONTENT, FALSE, TRUE, document_start, NULL, 0),
-  GSF_XML_IN_NODE (START, STYLE_SHEET, NS_SPREADSHEET, "styleSheet", GSF_XML_NO_CONTENT, document_start, NULL),
-    GSF_XML_IN_NODE (STYLE_SHEET, NUM_FMTS, NS_SPREADSHEET, "numFmts", GSF_XML_NO_CONTENT, NULL, NULL),
-      GSF_XML_IN_NODE (NUM_FMTS, NUM_FMT, NS_SPREADSHEET, "numFmt", GSF_XML_NO_CONTENT, num_fmt_start, NULL),
-    GSF_XML_IN_NODE (STYLE_SHEET, CELL_XFS, NS_SPREADSHEET, "cellXfs", GSF_XML_NO_CONTENT, NULL, NULL),
-      GSF_XML_IN_NODE (CELL_XFS, CELL_XF, NS_SPREADSHEET, "xf", GSF_XML_NO_CONTENT, cell_xf_start, NULL),
-  GSF_XML_IN_NODE_END
+enum
+{
+  STYLES_ROOT,
+  STYLES_STYLE_SHEET,
+  STYLES_NUM_FMTS,
+  STYLES_NUM_FMT,
+  STYLES_CELL_XFS,
+  STYLES_CELL_XF,
 };
+
+static const Node styles_nodes[] = {
+  [STYLES_ROOT] = { STYLES_ROOT, -1, FALSE, NULL, NULL, NULL },
+  [STYLES_STYLE_SHEET] = { STYLES_ROOT, NS_SPREADSHEET, FALSE, "styleSheet", NULL, NULL },
+  [STYLES_NUM_FMTS] = { STYLES_STYLE_SHEET, NS_SPREADSHEET, FALSE, "numFmts", NULL, NULL },
+  [STYLES_NUM_FMT] = { STYLES_NUM_FMTS, NS_SPREADSHEET, FALSE, "numFmt", num_fmt_start, NULL },
+  [STYLES_CELL_XFS] = { STYLES_STYLE_SHEET, NS_SPREADSHEET, FALSE, "cellXfs", NULL, NULL },
+  [STYLES_CELL_XF] = { STYLES_CELL_XFS, NS_SPREADSHEET, FALSE, "xf", cell_xf_start, NULL },
+};
+
+static const Syntax styles_syntax = { styles_nodes, G_N_ELEMENTS (styles_nodes), FALSE };
 
 static gboolean
 load_styles (XlsxBackend  *backend,
@@ -1333,7 +1630,7 @@ load_styles (XlsxBackend  *backend,
   g_autoptr(GArray) xf_formats = g_array_new (FALSE, FALSE, sizeof (guint));
   StylesState state = { { 0, }, codes, xf_formats };
 
-  if (parse_part (backend, path, styles_nodes, &state.parse, error) == PART_FAILED)
+  if (parse_part (backend, path, &styles_syntax, &state.parse, error) == PART_FAILED)
     return FALSE;
 
   for (guint i = 0; i < xf_formats->len; i++)
@@ -1360,93 +1657,87 @@ load_styles (XlsxBackend  *backend,
 /* The worksheets */
 
 static void
-row_start (GsfXMLIn       *xin,
-           const xmlChar **attrs)
+row_start (Parse          *parse,
+           const xmlChar **attributes,
+           int             n_attributes)
 {
-  SheetState *state = xin->user_state;
+  SheetState *state = (SheetState *) parse;
   guint64 r;
 
-  if (parse_over (&state->parse))
-    return;
-
   state->row = state->next_row;
-  for (const xmlChar **a = attrs; a != NULL && a[0] != NULL && a[1] != NULL; a += 2)
-    if (a[0][0] == 'r' && a[0][1] == '\0')
-      {
-        /* A row number that is none puts the row out of reach. */
-        if (parse_unsigned ((const char *) a[1], G_MAXUINT32, &r) && r > 0)
-          state->row = r - 1;
-        else
-          state->row = KVOTA_WORKBOOK_MAX_ROWS;
-      }
+  for (int i = 0; i < n_attributes; i++)
+    {
+      const xmlChar **a = attributes + 5 * i;
+
+      if (a[0][0] == 'r' && a[0][1] == '\0' && a[1] == NULL)
+        {
+          /* A row number that is none puts the row out of reach. */
+          if (parse_unsigned ((const char *) a[3], (gsize) (a[4] - a[3]), G_MAXUINT32, &r) && r > 0)
+            state->row = r - 1;
+          else
+            state->row = KVOTA_WORKBOOK_MAX_ROWS;
+        }
+    }
 
   state->next_row = state->row + 1;
   state->column = -1;
 }
 
 static void
-row_end (GsfXMLIn   *xin,
-         GsfXMLBlob *unknown)
+row_end (Parse *parse)
 {
-  SheetState *state = xin->user_state;
-
-  if (parse_over (&state->parse))
-    return;
+  SheetState *state = (SheetState *) parse;
 
   if (state->cancellable != NULL && g_cancellable_is_cancelled (state->cancellable))
     {
       GError *error = NULL;
 
       g_cancellable_set_error_if_cancelled (state->cancellable, &error);
-      parse_stop (&state->parse, error);
+      parse_stop (parse, error);
     }
 }
 
 static void
-cell_start (GsfXMLIn       *xin,
-            const xmlChar **attrs)
+cell_start (Parse          *parse,
+            const xmlChar **attributes,
+            int             n_attributes)
 {
-  SheetState *state = xin->user_state;
+  SheetState *state = (SheetState *) parse;
   gboolean has_reference = FALSE;
-
-  if (parse_over (&state->parse))
-    return;
 
   state->cell_type = CELL_TYPE_NUMBER;
   state->cell_style = 0;
   state->has_value = FALSE;
   state->has_inline = FALSE;
 
-  for (const xmlChar **a = attrs; a != NULL && a[0] != NULL && a[1] != NULL; a += 2)
+  for (int i = 0; i < n_attributes; i++)
     {
-      const char *name = (const char *) a[0];
-      const char *value = (const char *) a[1];
+      const xmlChar **a = attributes + 5 * i;
+      const char *value = (const char *) a[3];
+      const char *end = (const char *) a[4];
+      gsize length = (gsize) (end - value);
 
-      if (name[0] == '\0' || name[1] != '\0')
+      if (a[0][0] == '\0' || a[0][1] != '\0' || a[1] != NULL)
         continue;
 
-      switch (name[0])
+      switch (a[0][0])
         {
         case 'r':
-          {
-            const char *end = parse_reference (value, &state->cell_row, &state->cell_column);
-
-            has_reference = end != NULL && *end == '\0';
-          }
+          has_reference = parse_reference (value, end, &state->cell_row, &state->cell_column) == end;
           break;
 
         case 't':
-          if (strcmp (value, "s") == 0)
+          if (value_is (value, length, "s"))
             state->cell_type = CELL_TYPE_SHARED_STRING;
-          else if (strcmp (value, "inlineStr") == 0)
+          else if (value_is (value, length, "inlineStr"))
             state->cell_type = CELL_TYPE_INLINE_STRING;
-          else if (strcmp (value, "str") == 0)
+          else if (value_is (value, length, "str"))
             state->cell_type = CELL_TYPE_FORMULA_STRING;
-          else if (strcmp (value, "b") == 0)
+          else if (value_is (value, length, "b"))
             state->cell_type = CELL_TYPE_BOOLEAN;
-          else if (strcmp (value, "e") == 0)
+          else if (value_is (value, length, "e"))
             state->cell_type = CELL_TYPE_ERROR;
-          else if (strcmp (value, "d") == 0)
+          else if (value_is (value, length, "d"))
             state->cell_type = CELL_TYPE_DATE;
           break;
 
@@ -1454,7 +1745,7 @@ cell_start (GsfXMLIn       *xin,
           {
             guint64 style;
 
-            if (parse_unsigned (value, G_MAXUINT32, &style))
+            if (parse_unsigned (value, length, G_MAXUINT32, &style))
               state->cell_style = (guint) style;
           }
           break;
@@ -1476,45 +1767,35 @@ cell_start (GsfXMLIn       *xin,
 }
 
 static void
-cell_value_end (GsfXMLIn   *xin,
-                GsfXMLBlob *unknown)
+cell_value_end (Parse *parse)
 {
-  SheetState *state = xin->user_state;
-
-  if (parse_over (&state->parse))
-    return;
+  SheetState *state = (SheetState *) parse;
 
   g_string_truncate (state->value, 0);
-  g_string_append_len (state->value, xin->content->str, (gssize) xin->content->len);
+  append_text (state->value, parse->content->str, parse->content->len);
   state->has_value = TRUE;
 }
 
 static void
-inline_text_end (GsfXMLIn   *xin,
-                 GsfXMLBlob *unknown)
+inline_text_end (Parse *parse)
 {
-  SheetState *state = xin->user_state;
-
-  if (parse_over (&state->parse))
-    return;
+  SheetState *state = (SheetState *) parse;
 
   if (!state->has_inline)
     g_string_truncate (state->inline_text, 0);
-  g_string_append_len (state->inline_text, xin->content->str, (gssize) xin->content->len);
+  append_text (state->inline_text, parse->content->str, parse->content->len);
   state->has_inline = TRUE;
 }
 
 static void
-cell_end (GsfXMLIn   *xin,
-          GsfXMLBlob *unknown)
+cell_end (Parse *parse)
 {
-  SheetState *state = xin->user_state;
+  SheetState *state = (SheetState *) parse;
   XlsxBackend *backend = state->backend;
   KvotaCell cell = { 0, };
   gint64 key;
 
-  if (parse_over (&state->parse) ||
-      state->cell_row >= KVOTA_WORKBOOK_MAX_ROWS || state->cell_column >= KVOTA_WORKBOOK_MAX_COLUMNS)
+  if (state->cell_row >= KVOTA_WORKBOOK_MAX_ROWS || state->cell_column >= KVOTA_WORKBOOK_MAX_COLUMNS)
     return;
 
   cell.row = (guint32) state->cell_row;
@@ -1528,7 +1809,7 @@ cell_end (GsfXMLIn   *xin,
       {
         guint64 index;
 
-        if (!state->has_value || !parse_unsigned (state->value->str, G_MAXUINT32, &index) ||
+        if (!state->has_value || !parse_unsigned (state->value->str, state->value->len, G_MAXUINT32, &index) ||
             index >= backend->strings->len)
           return;
         cell.kind = KVOTA_CELL_STRING;
@@ -1624,22 +1905,24 @@ cell_end (GsfXMLIn   *xin,
   state->last_key = key;
 
   if (!state->func (&cell, state->user_data))
-    parse_stop (&state->parse, NULL);
+    parse_stop (parse, NULL);
 }
 
 static void
-merge_cell_start (GsfXMLIn       *xin,
-                  const xmlChar **attrs)
+merge_cell_start (Parse          *parse,
+                  const xmlChar **attributes,
+                  int             n_attributes)
 {
-  SheetState *state = xin->user_state;
-  const char *ref = attribute (attrs, "ref");
+  SheetState *state = (SheetState *) parse;
+  gsize length;
+  const char *ref = attribute (attributes, n_attributes, "ref", &length);
   KvotaMergedRange range;
   guint64 row1, column1, row2, column2;
   const char *end;
 
-  if (parse_over (&state->parse) || ref == NULL || state->sheet->merged->len >= MAX_MERGED_RANGES ||
-      (end = parse_reference (ref, &row1, &column1)) == NULL || *end != ':' ||
-      (end = parse_reference (end + 1, &row2, &column2)) == NULL || *end != '\0')
+  if (ref == NULL || state->sheet->merged->len >= MAX_MERGED_RANGES ||
+      (end = parse_reference (ref, ref + length, &row1, &column1)) == NULL || end == ref + length || *end != ':' ||
+      (end = parse_reference (end + 1, ref + length, &row2, &column2)) != ref + length)
     return;
 
   if (MAX (row1, row2) >= KVOTA_WORKBOOK_MAX_ROWS || MAX (column1, column2) >= KVOTA_WORKBOOK_MAX_COLUMNS)
@@ -1652,90 +1935,39 @@ merge_cell_start (GsfXMLIn       *xin,
   g_array_append_val (state->sheet->merged, range);
 }
 
-/* Any document element: worksheet, dialogsheet or macrosheet alike. */
-static const GsfXMLInNode sheet_nodes[] = {
-  GSF_XML_IN_NODE_FULL (START, START, -1, NULL, GSF_XML_NO_CONTENT, FALSE, TRUE, document_start, NULL, 0),
-  GSF_XML_IN_NODE (START, SHEET_DATA, NS_SPREADSHEET, "sheetData", GSF_XML_NO_CONTENT, document_start, NULL),
-    GSF_XML_IN_NODE (SHEET_DATA, ROW, NS_SPREADSHEET, "row", GSF_XML_NO_CONTENT, row_start, row_end),
-      GSF_XML_IN_NODE (ROW, CELL, NS_SPREADSHEET, "c", GSF_XML_NO_CONTENT, cell_start, cell_end),
-        GSF_XML_IN_NODE (CELL, CELL_VALUE, NS_SPREADSHEET, "v", GSF_XML_CONTENT, NULL, cell_value_end),
-        GSF_XML_IN_NODE (CELL, CELL_INLINE, NS_SPREADSHEET, "is", GSF_XML_NO_CONTENT, NULL, NULL),
-          GSF_XML_IN_NODE (CELL_INLINE, INLINE_T, NS_SPREADSHEET, "t", GSF_XML_CONTENT, NULL, inline_text_end),
-          GSF_XML_IN_NODE (CELL_INLINE, INLINE_R, NS_SPREADSHEET, "r", GSF_XML_NO_CONTENT, NULL, NULL),
-            GSF_XML_IN_NODE (INLINE_R, INLINE_R_T, NS_SPREADSHEET, "t", GSF_XML_CONTENT, NULL, inline_text_end),
-  GSF_XML_IN_NODE (START, MERGE_CELLS, NS_SPREADSHEET, "mergeCells", GSF_XML_NO_CONTENT, document_start, NULL),
-    GSF_XML_IN_NODE (MERGE_CELLS, MERGE_CELL, NS_SPREADSHEET, "mergeCell", GSF_XML_NO_CONTENT, merge_cell_start, NULL),
-  GSF_XML_IN_NODE_END
+enum
+{
+  SHEET_ROOT,
+  SHEET_DATA,
+  SHEET_ROW,
+  SHEET_CELL,
+  SHEET_VALUE,
+  SHEET_INLINE,
+  SHEET_INLINE_T,
+  SHEET_INLINE_R,
+  SHEET_INLINE_R_T,
+  SHEET_MERGE_CELLS,
+  SHEET_MERGE_CELL,
 };
 
-static GsfInput *
-kvota_xlsx_part_dup (GsfInput  *input,
-                     GError   **error)
-{
-  return NULL;
-}
+/* Any document element: worksheet, dialogsheet or macrosheet alike. */
+static const Node sheet_nodes[] = {
+  [SHEET_ROOT] = { SHEET_ROOT, -1, FALSE, NULL, NULL, NULL },
+  [SHEET_DATA] = { SHEET_ROOT, NS_SPREADSHEET, FALSE, "sheetData", NULL, NULL },
+  [SHEET_ROW] = { SHEET_DATA, NS_SPREADSHEET, FALSE, "row", row_start, row_end },
+  [SHEET_CELL] = { SHEET_ROW, NS_SPREADSHEET, FALSE, "c", cell_start, cell_end },
+  [SHEET_VALUE] = { SHEET_CELL, NS_SPREADSHEET, TRUE, "v", NULL, cell_value_end },
+  [SHEET_INLINE] = { SHEET_CELL, NS_SPREADSHEET, FALSE, "is", NULL, NULL },
+  [SHEET_INLINE_T] = { SHEET_INLINE, NS_SPREADSHEET, TRUE, "t", NULL, inline_text_end },
+  [SHEET_INLINE_R] = { SHEET_INLINE, NS_SPREADSHEET, FALSE, "r", NULL, NULL },
+  [SHEET_INLINE_R_T] = { SHEET_INLINE_R, NS_SPREADSHEET, TRUE, "t", NULL, inline_text_end },
+  [SHEET_MERGE_CELLS] = { SHEET_ROOT, NS_SPREADSHEET, FALSE, "mergeCells", NULL, NULL },
+  [SHEET_MERGE_CELL] = { SHEET_MERGE_CELLS, NS_SPREADSHEET, FALSE, "mergeCell", merge_cell_start, NULL },
+};
 
-static const guint8 *
-kvota_xlsx_part_read (GsfInput *input,
-                      size_t    num_bytes,
-                      guint8   *buffer)
-{
-  KvotaXlsxPart *self = KVOTA_XLSX_PART (input);
-  const guint8 *data;
-
-  if (self->stopped)
-    return NULL;
-
-  /* Seeks are only noted (libgsf rewinds after looking for gzip), and
-   * done here if still needed: a zip member seeks by reading again. */
-  if (gsf_input_tell (self->source) != input->cur_offset &&
-      gsf_input_seek (self->source, input->cur_offset, G_SEEK_SET))
-    return NULL;
-
-  data = gsf_input_read (self->source, num_bytes, buffer);
-  if (data != NULL && input->cur_offset == 0 && num_bytes >= 2 && data[0] == 0x1f && data[1] == 0x8b)
-    {
-      self->stopped = TRUE;
-      return NULL;
-    }
-
-  return data;
-}
-
-static gboolean
-kvota_xlsx_part_seek (GsfInput  *input,
-                      gsf_off_t  offset,
-                      GSeekType  whence)
-{
-  return FALSE;
-}
-
-static void
-kvota_xlsx_part_finalize (GObject *object)
-{
-  KvotaXlsxPart *self = (KvotaXlsxPart *)object;
-
-  g_clear_object (&self->source);
-
-  G_OBJECT_CLASS (kvota_xlsx_part_parent_class)->finalize (object);
-}
-
-static void
-kvota_xlsx_part_class_init (KvotaXlsxPartClass *klass)
-{
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-  GsfInputClass *input_class = GSF_INPUT_CLASS (klass);
-
-  object_class->finalize = kvota_xlsx_part_finalize;
-  input_class->Dup = kvota_xlsx_part_dup;
-  input_class->Read = kvota_xlsx_part_read;
-  input_class->Seek = kvota_xlsx_part_seek;
-}
-
-static void
-kvota_xlsx_part_init (KvotaXlsxPart *self)
-{
-}
+/* A sheet may declare no DTD: what it could declare would only make the
+ * reading differ from Excel's. */
+static const Syntax sheet_syntax = { sheet_nodes, G_N_ELEMENTS (sheet_nodes), TRUE };
 
 static gboolean
 load_strings (XlsxBackend  *backend,
@@ -1745,7 +1977,7 @@ load_strings (XlsxBackend  *backend,
   g_autoptr(GString) text = g_string_new (NULL);
   StringsState state = { { 0, }, backend, text, 0 };
 
-  return parse_part (backend, path, strings_nodes, &state.parse, error) != PART_FAILED;
+  return parse_part (backend, path, &strings_syntax, &state.parse, error) != PART_FAILED;
 }
 
 static gboolean
@@ -1917,7 +2149,7 @@ open_xlsx (KvotaWorkbook  *self,
     return FALSE;
   folder = path_folder (workbook);
 
-  switch (parse_part (backend, workbook, workbook_nodes, &state.parse, error))
+  switch (parse_part (backend, workbook, &workbook_syntax, &state.parse, error))
     {
     case PART_READ:
       break;
@@ -2015,7 +2247,7 @@ read_sheet_xlsx (KvotaWorkbook  *self,
   state.value = value;
   state.inline_text = inline_text;
 
-  switch (parse_part (backend, part->path, sheet_nodes, &state.parse, error))
+  switch (parse_part (backend, part->path, &sheet_syntax, &state.parse, error))
     {
     case PART_READ:
       if (state.n_disordered > 0)

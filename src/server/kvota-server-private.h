@@ -152,6 +152,14 @@ void _kvota_confirm_application_cb     (KvotaServer *self, KvotaRequest *request
 void _kvota_decline_application_cb     (KvotaServer *self, KvotaRequest *request);
 void _kvota_get_document_cb            (KvotaServer *self, KvotaRequest *request);
 
+/* Handlers in kvota-server-trading.c */
+void _kvota_choose_intermediary_cb     (KvotaServer *self, KvotaRequest *request);
+void _kvota_sign_for_sale_cb           (KvotaServer *self, KvotaRequest *request);
+void _kvota_list_sale_orders_cb        (KvotaServer *self, KvotaRequest *request);
+void _kvota_withdraw_sale_cb           (KvotaServer *self, KvotaRequest *request);
+void _kvota_propose_sale_cb            (KvotaServer *self, KvotaRequest *request);
+void _kvota_trading_report_cb          (KvotaServer *self, KvotaRequest *request);
+
 /* Handlers in kvota-server-nap.c */
 void _kvota_nap_upload_cb              (KvotaServer *self, KvotaRequest *request);
 void _kvota_nap_list_cb                (KvotaServer *self, KvotaRequest *request);

@@ -854,6 +854,11 @@ audit_cb (KvotaServer  *self,
                         ACCESS_ACCOUNTANT (KVOTA_HOLDER_TYPE_NATURE_USER) |      \
                         ACCESS_ACCOUNTANT (KVOTA_HOLDER_TYPE_INDIVIDUAL))
 
+#define ACCESS_INTERMEDIARIES (ACCESS_REPRESENTATIVE (KVOTA_HOLDER_TYPE_BROKER) |  \
+                               ACCESS_REPRESENTATIVE (KVOTA_HOLDER_TYPE_TRADER) |  \
+                               ACCESS_ACCOUNTANT (KVOTA_HOLDER_TYPE_BROKER) |      \
+                               ACCESS_ACCOUNTANT (KVOTA_HOLDER_TYPE_TRADER))
+
 const KvotaRoute _kvota_routes[] = {
   { "GET",    "/api/v1/health", ACCESS_PUBLIC, 0, health_cb },
   { "POST",   "/api/v1/session", ACCESS_PUBLIC, 0, login_cb },
@@ -896,6 +901,17 @@ const KvotaRoute _kvota_routes[] = {
   { "POST",   "/api/v1/transactions/{id}/confirm", ACCESS_ADMINISTRATOR, 0, confirm_transaction_cb },
   { "POST",   "/api/v1/transactions/{id}/reject", ACCESS_ADMINISTRATOR, 0, reject_transaction_cb },
   { "POST",   "/api/v1/transactions/{id}/cancel", ACCESS_REPRESENTATIVE (KVOTA_HOLDER_TYPE_INDIVIDUAL), 0, cancel_transaction_cb },
+  { "POST",   "/api/v1/mandates", ACCESS_REPRESENTATIVE (KVOTA_HOLDER_TYPE_NATURE_USER), 0, _kvota_choose_intermediary_cb },
+  { "POST",   "/api/v1/sale-orders", ACCESS_REPRESENTATIVE (KVOTA_HOLDER_TYPE_NATURE_USER), 0, _kvota_sign_for_sale_cb },
+  { "GET",    "/api/v1/sale-orders", ACCESS_OVERSIGHT | ACCESS_REPRESENTATIVE (KVOTA_HOLDER_TYPE_NATURE_USER) |
+                                     ACCESS_ACCOUNTANT (KVOTA_HOLDER_TYPE_NATURE_USER) | ACCESS_INTERMEDIARIES, 0,
+                                     _kvota_list_sale_orders_cb },
+  { "POST",   "/api/v1/sale-orders/{id}/withdraw", ACCESS_REPRESENTATIVE (KVOTA_HOLDER_TYPE_NATURE_USER), 0,
+              _kvota_withdraw_sale_cb },
+  { "POST",   "/api/v1/sale-orders/{id}/transfers", ACCESS_REPRESENTATIVE (KVOTA_HOLDER_TYPE_BROKER) |
+                                                    ACCESS_REPRESENTATIVE (KVOTA_HOLDER_TYPE_TRADER),
+              KVOTA_SERVER_MAX_DOCUMENT_BODY * 2, _kvota_propose_sale_cb },
+  { "GET",    "/api/v1/reports/trading", ACCESS_OVERSIGHT, 0, _kvota_trading_report_cb },
   { "GET",    "/api/v1/ledger", ACCESS_OVERSIGHT, 0, ledger_cb },
   { "GET",    "/api/v1/audit", ACCESS_OVERSIGHT, 0, audit_cb },
 };
