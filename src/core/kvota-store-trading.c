@@ -506,7 +506,7 @@ kvota_store_propose_sale (KvotaStore     *self,
 
   if (price < 0)
     {
-      kvota_set_error (error, KVOTA_ERROR_INVALID_VALUE, "price");
+      kvota_set_error (error, KVOTA_ERROR_INVALID_VALUE, "price_tiyn");
       return NULL;
     }
 
@@ -542,7 +542,7 @@ kvota_store_propose_sale (KvotaStore     *self,
 
   if (order->min_price >= 0 && price < order->min_price)
     {
-      kvota_set_error (error, KVOTA_ERROR_PRICE_TOO_LOW, "price");
+      kvota_set_error (error, KVOTA_ERROR_PRICE_TOO_LOW, "price_tiyn");
       goto failed;
     }
 

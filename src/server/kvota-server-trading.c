@@ -320,6 +320,12 @@ check_date (const char *text)
   if (text == NULL || strlen (text) != 10)
     return FALSE;
 
+  /* YYYY-MM-DD and nothing else ISO 8601 allows, such as the week date
+   * 2014-W10-3: the report and the client read the stored text. */
+  for (guint i = 0; i < 10; i++)
+    if ((i == 4 || i == 7) ? text[i] != '-' : !g_ascii_isdigit (text[i]))
+      return FALSE;
+
   midnight = g_strdup_printf ("%sT00:00:00Z", text);
   return (date = g_date_time_new_from_iso8601 (midnight, NULL)) != NULL &&
          g_date_time_get_year (date) >= KVOTA_VINTAGE_MIN && g_date_time_get_year (date) <= KVOTA_VINTAGE_MAX;

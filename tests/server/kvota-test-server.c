@@ -123,6 +123,40 @@ kvota_test_file (const char *variable)
   return path;
 }
 
+/**
+ * kvota_test_source_file:
+ * @first_element: a path inside the source tree, in elements, then %NULL
+ *
+ * Returns: (transfer full): the path of a file of the source tree, which
+ *   must exist; KVOTA_SOURCE_DIR names the tree (meson test sets it)
+ */
+char *
+kvota_test_source_file (const char *first_element,
+                        ...)
+{
+  g_autoptr(GPtrArray) elements = g_ptr_array_new ();
+  const char *source_dir = g_getenv ("KVOTA_SOURCE_DIR");
+  const char *element;
+  char *path;
+  va_list args;
+
+  if (source_dir == NULL || !g_file_test (source_dir, G_FILE_TEST_IS_DIR))
+    g_error ("Set KVOTA_SOURCE_DIR to the top of the source tree (meson test does this)");
+
+  g_ptr_array_add (elements, (char *) source_dir);
+  va_start (args, first_element);
+  for (element = first_element; element != NULL; element = va_arg (args, const char *))
+    g_ptr_array_add (elements, (char *) element);
+  va_end (args);
+  g_ptr_array_add (elements, NULL);
+
+  path = g_build_filenamev ((char **) elements->pdata);
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    g_error ("The source tree has no file %s", path);
+
+  return path;
+}
+
 static void
 child_setup_cb (gpointer user_data)
 {
@@ -387,6 +421,24 @@ build_registry (KvotaTestServer *self)
 KvotaTestServer *
 kvota_test_server_new (void)
 {
+  KvotaTestServer *self = kvota_test_server_new_empty ();
+
+  build_registry (self);
+
+  return self;
+}
+
+/**
+ * kvota_test_server_new_empty:
+ *
+ * Makes a new temporary directory for a registry that the test creates
+ * itself (with `kvotactl demo`, say) at db_path, which does not exist
+ * yet. The test users and organisations of kvota_test_server_new() are
+ * not there: their ids and accounts are unset.
+ */
+KvotaTestServer *
+kvota_test_server_new_empty (void)
+{
   KvotaTestServer *self = g_new0 (KvotaTestServer, 1);
   g_autoptr(GError) error = NULL;
 
@@ -396,8 +448,6 @@ kvota_test_server_new (void)
   g_test_message ("The registry is in %s", self->dir);
   self->db_path = g_build_filename (self->dir, "registry.db", NULL);
   self->stderr_path = g_build_filename (self->dir, "server.log", NULL);
-
-  build_registry (self);
 
   return self;
 }

@@ -85,6 +85,7 @@ const char      *kvota_test_user_name            (KvotaTestUser    user);
 const char      *kvota_test_user_password        (KvotaTestUser    user);
 
 KvotaTestServer *kvota_test_server_new           (void);
+KvotaTestServer *kvota_test_server_new_empty     (void);
 void             kvota_test_server_start         (KvotaTestServer *self,
                                                   ...) G_GNUC_NULL_TERMINATED;
 void             kvota_test_server_stop          (KvotaTestServer *self);
@@ -182,6 +183,8 @@ void             kvota_test_assert_reply         (KvotaTestReply  *reply,
 /* Programs the tests run */
 const char      *kvota_test_program              (const char      *variable);
 const char      *kvota_test_file                 (const char      *variable);
+char            *kvota_test_source_file          (const char      *first_element,
+                                                  ...) G_GNUC_NULL_TERMINATED;
 int              kvota_test_run                  (char           **standard_output,
                                                   char           **standard_error,
                                                   const char      *first_arg,
