@@ -806,16 +806,45 @@ attribute (const xmlChar **attributes,
   return NULL;
 }
 
-/* The same, as a string of its own; NULL if there is none. */
+/* The value of SAX2's attribute @a, as a string of its own. libxml2
+ * left an ampersand as "&#38;" (the only reference it leaves, and only
+ * because entities are not substituted): it is put back here. The
+ * attributes of a sheet's cells mean nothing with one in them, so only
+ * the other parts' need this. */
+static char *
+attribute_text (const xmlChar **a)
+{
+  const char *p = (const char *) a[3], *end = (const char *) a[4];
+  GString *text = g_string_sized_new ((gsize) (end - p));
+
+  while (p < end)
+    if (end - p >= 5 && memcmp (p, "&#38;", 5) == 0)
+      {
+        g_string_append_c (text, '&');
+        p += 5;
+      }
+    else
+      g_string_append_c (text, *p++);
+
+  return g_string_free (text, FALSE);
+}
+
+/* The same for the attribute @name, without a prefix; NULL if there is
+ * none. */
 static char *
 attribute_dup (const xmlChar **attributes,
                int             n_attributes,
                const char     *name)
 {
-  gsize length;
-  const char *value = attribute (attributes, n_attributes, name, &length);
+  for (int i = 0; i < n_attributes; i++)
+    {
+      const xmlChar **a = attributes + 5 * i;
 
-  return value != NULL ? g_strndup (value, length) : NULL;
+      if (a[1] == NULL && strcmp ((const char *) a[0], name) == 0)
+        return attribute_text (a);
+    }
+
+  return NULL;
 }
 
 /* Whether the element name @name is @wanted: names are short, and the
@@ -1433,7 +1462,7 @@ sheet_start (Parse          *parse,
       if (a[1] == NULL && strcmp (name, "name") == 0)
         {
           g_free (sheet->name);
-          sheet->name = g_strndup (value, length);
+          sheet->name = attribute_text (a);
         }
       else if (a[1] == NULL && strcmp (name, "state") == 0)
         sheet->hidden = value_is (value, length, "hidden") || value_is (value, length, "veryHidden");
@@ -1441,7 +1470,7 @@ sheet_start (Parse          *parse,
       else if (a[1] != NULL && strcmp (name, "id") == 0)
         {
           g_free (sheet->relationship);
-          sheet->relationship = g_strndup (value, length);
+          sheet->relationship = attribute_text (a);
         }
     }
 

@@ -591,6 +591,40 @@ test_package_variants (void)
     }
 }
 
+/* What XML allows around the cells: a wrapper element between the
+ * document element and sheetData, elements and comments inside a value
+ * (their text is the value's), CDATA sections, references, the main
+ * namespace under two prefixes, and the Strict one inside a transitional
+ * sheet; elements and attributes of another namespace are not ours. An
+ * ampersand in an attribute comes back whole. */
+static void
+test_markup (void)
+{
+  const char *sheet =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+    "<worksheet xmlns=\"" MAIN_NS "\" xmlns:x=\"" MAIN_NS "\"><ext><sheetData>"
+    "<row r=\"1\"><c r=\"A1\"><v>1<!-- a comment --><u>2</u>3</v></c>"
+    "<c r=\"B1\" t=\"inlineStr\"><is><t><![CDATA[<&>]]> &amp;&#x4B;</t><u><t>not read</t></u></is></c>"
+    "<x:c r=\"C1\" t=\"str\"><x:v>x</x:v></x:c>"
+    "<s:c r=\"D1\" xmlns:s=\"" STRICT_NS "\"><s:v>4</s:v></s:c>"
+    "<c r=\"E1\" other:r=\"Z9\" xmlns:other=\"urn:other\"><v>5</v></c>"
+    "<o:c r=\"F1\" xmlns:o=\"urn:other\"><v>6</v></o:c></row>"
+    "</sheetData></ext></worksheet>";
+  const char *amp_workbook =
+    "<workbook xmlns=\"" MAIN_NS "\" xmlns:r=\"" REL_NS "\">"
+    "<sheets><sheet name=\"A&amp;B &lt;&#38;&gt;\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>";
+  Part override = { "xl/workbook.xml", amp_workbook, -1 };
+  g_autoptr(GBytes) bytes = make_workbook (sheet, &override, 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KvotaWorkbook) workbook = kvota_workbook_open_bytes (bytes, &error);
+  g_autofree char *cells = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (kvota_workbook_get_sheet_name (workbook, 0), ==, "A&B <&>");
+  cells = read_sheet (workbook, 0);
+  g_assert_cmpstr (cells, ==, "A1=n:123 B1=s:<&> &K C1=s:x D1=n:4 E1=n:5");
+}
+
 /* Zip names with a leading slash, and entry times that are no date (day
  * 0, which libgsf would log a critical about). */
 static void
@@ -689,7 +723,8 @@ test_damaged_sheet (void)
 
 /* Entities are never expanded, and external ones never fetched: a part
  * that refers to any but the predefined ones is refused, whether its DTD
- * declares the entity or an external subset might. */
+ * declares the entity or an external subset might; a sheet is refused
+ * for any DTD. */
 static void
 test_entities (void)
 {
@@ -725,6 +760,35 @@ test_entities (void)
     g_assert_no_error (error);
     cells = read_sheet (workbook, 0);
     g_assert_cmpstr (cells, ==, "A1=s:<&KҚ>");
+  }
+
+  /* A sheet may have no DTD at all, whatever it declares; and an entity
+   * it never declared is refused as in any part. */
+  {
+    const char *sheets[] = {
+      "<!DOCTYPE worksheet [<!ENTITY a \"1\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;\">]>"
+      "<worksheet xmlns=\"" MAIN_NS "\"><sheetData><row><c><v>&b;</v></c></row></sheetData></worksheet>",
+      "<!DOCTYPE worksheet SYSTEM \"http://127.0.0.1:9/x.dtd\">"
+      "<worksheet xmlns=\"" MAIN_NS "\"><sheetData><row><c><v>1</v></c></row></sheetData></worksheet>",
+      "<!DOCTYPE worksheet [<!ATTLIST c t CDATA \"e\">]>"
+      "<worksheet xmlns=\"" MAIN_NS "\"><sheetData><row><c><v>1</v></c></row></sheetData></worksheet>",
+      "<worksheet xmlns=\"" MAIN_NS "\"><sheetData><row><c><v>&e;</v></c></row></sheetData></worksheet>",
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (sheets); i++)
+      {
+        g_autoptr(GBytes) bytes = make_workbook (sheets[i], NULL, 0);
+        g_autoptr(GError) error = NULL;
+        g_autoptr(KvotaWorkbook) workbook = kvota_workbook_open_bytes (bytes, &error);
+        Collect collect = { g_string_new (NULL), 0, NULL, 0 };
+
+        g_test_message ("sheet %u", i);
+        g_assert_no_error (error);
+        g_assert_false (kvota_workbook_read_sheet (workbook, 0, collect_cb, &collect, NULL, &error));
+        g_assert_error (error, KVOTA_ERROR, KVOTA_ERROR_SPREADSHEET_DAMAGED);
+        g_assert_cmpstr (collect.cells->str, ==, "");
+        g_string_free (collect.cells, TRUE);
+      }
   }
 }
 
@@ -860,6 +924,7 @@ main (int   argc,
   g_test_add_func ("/core/workbook/xlsx/positions", test_cell_positions);
   g_test_add_func ("/core/workbook/xlsx/stop", test_read_stop);
   g_test_add_func ("/core/workbook/xlsx/package-variants", test_package_variants);
+  g_test_add_func ("/core/workbook/xlsx/markup", test_markup);
   g_test_add_func ("/core/workbook/xlsx/zip-names", test_package_zip_names);
   g_test_add_func ("/core/workbook/xlsx/refused", test_refused);
   g_test_add_func ("/core/workbook/xlsx/damaged-sheet", test_damaged_sheet);
