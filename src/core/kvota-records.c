@@ -420,12 +420,24 @@ kvota_holding_from_json (JsonNode      *node,
 
 /* Transactions */
 
+static void
+transaction_document_free (gpointer data)
+{
+  KvotaTransactionDocument *document = data;
+
+  g_free (document->sha256);
+  g_free (document->name);
+  g_free (document);
+}
+
 KvotaTransaction *
 kvota_transaction_new (void)
 {
   KvotaTransaction *self = g_new0 (KvotaTransaction, 1);
 
   self->serials = g_array_new (FALSE, FALSE, sizeof (KvotaSerialRange));
+  self->price = -1;
+  self->documents = g_ptr_array_new_with_free_func (transaction_document_free);
   return self;
 }
 
@@ -443,6 +455,9 @@ kvota_transaction_free (KvotaTransaction *self)
   g_clear_pointer (&self->created, g_date_time_unref);
   g_clear_pointer (&self->decided, g_date_time_unref);
   g_clear_pointer (&self->serials, g_array_unref);
+  g_free (self->deal_date);
+  g_free (self->reference);
+  g_clear_pointer (&self->documents, g_ptr_array_unref);
   g_free (self);
 }
 
@@ -484,6 +499,30 @@ kvota_transaction_to_json (const KvotaTransaction *self)
       json_builder_add_int_value (builder, range->first);
       json_builder_set_member_name (builder, "last");
       json_builder_add_int_value (builder, range->last);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "order_id");
+  if (self->order_id > 0)
+    json_builder_add_int_value (builder, self->order_id);
+  else
+    json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "price_tiyn");
+  if (self->price >= 0)
+    json_builder_add_int_value (builder, self->price);
+  else
+    json_builder_add_null_value (builder);
+  add_nullable_string (builder, "deal_date", self->deal_date);
+  add_nullable_string (builder, "reference", self->reference);
+  json_builder_set_member_name (builder, "documents");
+  json_builder_begin_array (builder);
+  for (guint i = 0; self->documents != NULL && i < self->documents->len; i++)
+    {
+      const KvotaTransactionDocument *document = g_ptr_array_index (self->documents, i);
+
+      json_builder_begin_object (builder);
+      add_nullable_string (builder, "sha256", document->sha256);
+      add_nullable_string (builder, "name", document->name);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -539,6 +578,45 @@ kvota_transaction_from_json (JsonNode  *node,
 
       g_array_append_val (self->serials, range);
     }
+
+  /* Members of trades; older servers leave them out. */
+  {
+    JsonNode *member;
+
+    if ((member = json_object_get_member (object, "order_id")) != NULL && !JSON_NODE_HOLDS_NULL (member) &&
+        !get_int (object, "order_id", &self->order_id, error))
+      return NULL;
+    if ((member = json_object_get_member (object, "price_tiyn")) != NULL && !JSON_NODE_HOLDS_NULL (member) &&
+        !get_int (object, "price_tiyn", &self->price, error))
+      return NULL;
+    if (json_object_has_member (object, "deal_date") &&
+        !get_string (object, "deal_date", TRUE, &self->deal_date, error))
+      return NULL;
+    if (json_object_has_member (object, "reference") &&
+        !get_string (object, "reference", TRUE, &self->reference, error))
+      return NULL;
+    if ((member = json_object_get_member (object, "documents")) != NULL)
+      {
+        if (!JSON_NODE_HOLDS_ARRAY (member))
+          {
+            fail (error, "documents");
+            return NULL;
+          }
+        for (guint i = 0; i < json_array_get_length (json_node_get_array (member)); i++)
+          {
+            JsonObject *document_object = object_of (json_array_get_element (json_node_get_array (member), i), error);
+            KvotaTransactionDocument *document;
+
+            if (document_object == NULL)
+              return NULL;
+            document = g_new0 (KvotaTransactionDocument, 1);
+            g_ptr_array_add (self->documents, document);
+            if (!get_string (document_object, "sha256", FALSE, &document->sha256, error) ||
+                !get_string (document_object, "name", FALSE, &document->name, error))
+              return NULL;
+          }
+      }
+  }
 
   return g_steal_pointer (&self);
 }
@@ -789,7 +867,7 @@ kvota_sale_order_to_json (const KvotaSaleOrder *self)
   json_builder_add_int_value (builder, self->reserved);
   json_builder_set_member_name (builder, "pending");
   json_builder_add_int_value (builder, self->pending);
-  json_builder_set_member_name (builder, "min_price");
+  json_builder_set_member_name (builder, "min_price_tiyn");
   if (self->min_price >= 0)
     json_builder_add_int_value (builder, self->min_price);
   else

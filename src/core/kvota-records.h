@@ -76,7 +76,18 @@ typedef struct
   GDateTime             *created;
   GDateTime             *decided;
   GArray                *serials;         /* of KvotaSerialRange */
+  gint64                 order_id;        /* the sale order it sells from, or 0 */
+  gint64                 price;           /* per unit in tiyn, or -1 */
+  char                  *deal_date;       /* YYYY-MM-DD, or NULL */
+  char                  *reference;       /* the exchange or contract reference, or NULL */
+  GPtrArray             *documents;       /* of KvotaTransactionDocument */
 } KvotaTransaction;
+
+typedef struct
+{
+  char *sha256;
+  char *name;
+} KvotaTransactionDocument;
 
 typedef struct
 {

@@ -750,6 +750,26 @@ kvota_store_decide_transfer (KvotaStore             *self,
       goto failed;
   }
 
+  if (confirm)
+    {
+      /* A sale order with nothing left to sell or in sale is sold. */
+      g_autoptr(sqlite3_stmt) statement =
+        _kvota_store_prepare (self, "UPDATE sale_orders SET state = 'sold', closed = ?1 "
+                                    "WHERE id = (SELECT order_id FROM transactions WHERE id = ?2) "
+                                    "AND state = 'open' "
+                                    "AND NOT EXISTS (SELECT 1 FROM blocks WHERE order_id = sale_orders.id) "
+                                    "AND NOT EXISTS (SELECT 1 FROM transactions WHERE order_id = sale_orders.id "
+                                    "                AND state = 'proposed' AND id != ?2)", error);
+      g_autofree char *now = _kvota_store_now ();
+
+      if (statement == NULL)
+        goto failed;
+      sqlite3_bind_text (statement, 1, now, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (statement, 2, transaction_id);
+      if (!_kvota_store_step_done (self, statement, error))
+        goto failed;
+    }
+
   {
     g_autoptr(sqlite3_stmt) statement =
       _kvota_store_prepare (self, "UPDATE transactions SET state = ?, decided_by = ?, reason = ?, "
@@ -915,7 +935,8 @@ kvota_store_get_transaction (KvotaStore  *self,
       _kvota_store_prepare (self,
                             "SELECT t.id, t.kind, t.state, t.unit_type, t.vintage, t.quantity, "
                             "f.number, d.number, t.proposed_by, t.decided_by, t.reason, "
-                            "t.created, t.decided FROM transactions t "
+                            "t.created, t.decided, t.order_id, t.price, t.deal_date, t.reference "
+                            "FROM transactions t "
                             "LEFT JOIN accounts f ON f.id = t.from_account "
                             "LEFT JOIN accounts d ON d.id = t.to_account WHERE t.id = ?", error);
 
@@ -942,6 +963,33 @@ kvota_store_get_transaction (KvotaStore  *self,
     transaction->created = kvota_timestamp_parse ((const char *) sqlite3_column_text (statement, 11));
     if ((text = (const char *) sqlite3_column_text (statement, 12)) != NULL)
       transaction->decided = kvota_timestamp_parse (text);
+    transaction->order_id = sqlite3_column_int64 (statement, 13);
+    transaction->price = sqlite3_column_type (statement, 14) == SQLITE_NULL ? -1 : sqlite3_column_int64 (statement, 14);
+    transaction->deal_date = g_strdup ((const char *) sqlite3_column_text (statement, 15));
+    transaction->reference = g_strdup ((const char *) sqlite3_column_text (statement, 16));
+  }
+
+  {
+    g_autoptr(sqlite3_stmt) statement =
+      _kvota_store_prepare (self, "SELECT sha256, name FROM transaction_documents WHERE transaction_id = ? "
+                                  "ORDER BY rowid", error);
+
+    if (statement == NULL)
+      return NULL;
+    sqlite3_bind_int64 (statement, 1, id);
+    while ((rc = sqlite3_step (statement)) == SQLITE_ROW)
+      {
+        KvotaTransactionDocument *document = g_new0 (KvotaTransactionDocument, 1);
+
+        document->sha256 = g_strdup ((const char *) sqlite3_column_text (statement, 0));
+        document->name = g_strdup ((const char *) sqlite3_column_text (statement, 1));
+        g_ptr_array_add (transaction->documents, document);
+      }
+    if (rc != SQLITE_DONE)
+      {
+        _kvota_store_storage_error (self, error);
+        return NULL;
+      }
   }
 
   {

@@ -344,6 +344,10 @@ kvota_store_sign_for_sale (KvotaStore     *self,
       goto failed;
     }
 
+  /* An intermediary blocked since the mandate could sell nothing. */
+  if (!organisation_of_type (self, intermediary_id, "intermediary_id", is_intermediary, error))
+    goto failed;
+
   {
     g_autoptr(sqlite3_stmt) statement =
       _kvota_store_prepare (self, "INSERT INTO sale_orders (account_id, intermediary_id, unit_type, vintage, "
@@ -623,8 +627,9 @@ failed:
  * @year: a year, or 0 for every year
  * @error: return location for a #GError, or %NULL
  *
- * Counts the completed transfers of each year, by their deal date (their
- * confirmation date when they have none), and the units they moved.
+ * Counts the completed transfers of quotas of each year, by their deal
+ * date (their confirmation date when they have none: transfers between
+ * trading companies), and the quotas they moved.
  *
  * Returns: (transfer full) (element-type KvotaTradingYear): one entry a
  *   year, oldest first
@@ -643,7 +648,8 @@ kvota_store_trading_report (KvotaStore  *self,
   statement = _kvota_store_prepare (self,
                                     "SELECT CAST (substr (coalesce (deal_date, decided), 1, 4) AS INTEGER) AS y, "
                                     "sum (quantity), count (*) FROM transactions "
-                                    "WHERE kind = 'transfer' AND state = 'completed' AND (?1 = 0 OR y = ?1) "
+                                    "WHERE kind = 'transfer' AND state = 'completed' AND unit_type = 'quota' "
+                                    "AND (?1 = 0 OR y = ?1) "
                                     "GROUP BY y ORDER BY y", error);
   if (statement == NULL)
     return NULL;

@@ -635,10 +635,20 @@ propose_transfer_cb (KvotaServer  *self,
 /* GET /api/v1/transactions/{id} */
 
 static gboolean
-is_party (KvotaRequest     *request,
+is_party (KvotaServer      *self,
+          KvotaRequest     *request,
           KvotaTransaction *transaction)
 {
   const char *account = request->principal->account;
+
+  /* The intermediary that proposed a sale follows it too. */
+  if (transaction->order_id > 0)
+    {
+      g_autoptr(KvotaSaleOrder) order = kvota_store_get_sale_order (self->store, transaction->order_id, NULL);
+
+      if (order != NULL && order->intermediary_id == request->principal->organisation_id)
+        return TRUE;
+    }
 
   return account != NULL &&
          (g_strcmp0 (transaction->from_account, account) == 0 ||
@@ -655,7 +665,7 @@ get_transaction_cb (KvotaServer  *self,
   transaction = kvota_store_get_transaction (self->store, _kvota_request_param_id (request, 0), &error);
   if (transaction != NULL &&
       !_kvota_principal_is_oversight (request->principal) &&
-      !is_party (request, transaction))
+      !is_party (self, request, transaction))
     {
       g_clear_pointer (&transaction, kvota_transaction_free);
       kvota_set_error (&error, KVOTA_ERROR_NOT_FOUND, NULL);
@@ -897,7 +907,8 @@ const KvotaRoute _kvota_routes[] = {
   { "GET",    "/api/v1/accounts/{account}", ACCESS_OVERSIGHT | ACCESS_HOLDERS, 0, get_account_cb },
   { "POST",   "/api/v1/issuances", ACCESS_ADMINISTRATOR, 0, issue_cb },
   { "POST",   "/api/v1/transfers", ACCESS_REPRESENTATIVE (KVOTA_HOLDER_TYPE_INDIVIDUAL), 0, propose_transfer_cb },
-  { "GET",    "/api/v1/transactions/{id}", ACCESS_OVERSIGHT | ACCESS_HOLDERS, 0, get_transaction_cb },
+  { "GET",    "/api/v1/transactions/{id}", ACCESS_OVERSIGHT | ACCESS_HOLDERS | ACCESS_INTERMEDIARIES, 0,
+              get_transaction_cb },
   { "POST",   "/api/v1/transactions/{id}/confirm", ACCESS_ADMINISTRATOR, 0, confirm_transaction_cb },
   { "POST",   "/api/v1/transactions/{id}/reject", ACCESS_ADMINISTRATOR, 0, reject_transaction_cb },
   { "POST",   "/api/v1/transactions/{id}/cancel", ACCESS_REPRESENTATIVE (KVOTA_HOLDER_TYPE_INDIVIDUAL), 0, cancel_transaction_cb },

@@ -105,8 +105,9 @@ static const RouteAccess access_table[] = {
   { "POST /api/v1/issuances", "admin", ADMIN, HARMLESS },
   { "POST /api/v1/transfers", "rep(individual)", REP_INDIVIDUAL, HARMLESS },
   { "GET /api/v1/transactions/{id}",
-    "admin, ministry, and representatives and accountants of the transferring or acquiring account",
-    ADMIN | MINISTRY | REP_NATURE | REP_INDIVIDUAL | ACCT_INDIVIDUAL, NULL },
+    "admin, ministry, and representatives and accountants of the transferring or acquiring "
+    "account, and of the broker or trader that proposed a sale",
+    ADMIN | MINISTRY | REP_NATURE | REP_INDIVIDUAL | ACCT_INDIVIDUAL | REP_BROKER, NULL },
   { "POST /api/v1/transactions/{id}/confirm", "admin", ADMIN, HARMLESS },
   { "POST /api/v1/transactions/{id}/reject", "admin", ADMIN, HARMLESS },
   { "POST /api/v1/transactions/{id}/cancel", "rep(individual) of the transferring account, before a decision",
@@ -656,9 +657,10 @@ static const CellRow cell_rows[] = {
     C_OVERSIGHT | C_REP_NATURE | C_REP_INDIV | C_ACCT_NATURE | C_ACCT_INDIV, 404, "not-found", FALSE },
   { "POST /api/v1/issuances", "{}", C_ADMIN, 400, "missing-field", FALSE },
   { "POST /api/v1/transfers", "{}", C_REP_INDIV, 400, "missing-field", FALSE },
-  /* Only holders can be a party to a transfer. */
+  /* Holders are parties to a transfer; intermediaries follow their sales. */
   { "GET /api/v1/transactions/{id}", NULL,
-    C_OVERSIGHT | C_REP_NATURE | C_REP_INDIV | C_ACCT_NATURE | C_ACCT_INDIV, 404, "not-found", FALSE },
+    C_OVERSIGHT | C_REP_NATURE | C_REP_INDIV | C_ACCT_NATURE | C_ACCT_INDIV |
+    C_REP_BROKER | C_ACCT_BROKER | C_REP_TRADER | C_ACCT_TRADER, 404, "not-found", FALSE },
   { "POST /api/v1/transactions/{id}/confirm", NULL, C_ADMIN, 404, "not-found", FALSE },
   { "POST /api/v1/transactions/{id}/reject", "{\"reason\": \"Testing\"}", C_ADMIN, 404, "not-found", FALSE },
   { "POST /api/v1/transactions/{id}/cancel", NULL, C_REP_INDIV, 404, "not-found", FALSE },

@@ -647,8 +647,9 @@ test_trading_mandate (Fixture       *f,
   decide_ok (f, id, "confirm", NULL, "completed");
   assert_holding (f, server->account_nature, ISSUED - 8000, 0, 0);
   assert_holding (f, server->account_a, 8000, 0, 0);
-  assert_order (f, broker_order, 5000, 0, 0, "open");
-  assert_order (f, trader_order, 3000, 0, 0, "open");
+  /* All sold: nothing reserved or pending is left in either order. */
+  assert_order (f, broker_order, 5000, 0, 0, "sold");
+  assert_order (f, trader_order, 3000, 0, 0, "sold");
 
   /* And back to the broker. */
   {
@@ -701,7 +702,7 @@ test_trading_sale (Fixture       *f,
     g_assert_cmpint (kvota_test_reply_get_int (signed_, "sale_order.quantity"), ==, 40000);
     g_assert_cmpint (kvota_test_reply_get_int (signed_, "sale_order.reserved"), ==, 40000);
     g_assert_cmpint (kvota_test_reply_get_int (signed_, "sale_order.pending"), ==, 0);
-    g_assert_cmpint (kvota_test_reply_get_int (signed_, "sale_order.min_price"), ==, 150000);
+    g_assert_cmpint (kvota_test_reply_get_int (signed_, "sale_order.min_price_tiyn"), ==, 150000);
     g_assert_cmpstr (kvota_test_reply_get_string (signed_, "sale_order.state"), ==, "open");
     g_assert_nonnull (kvota_test_reply_get_string (signed_, "sale_order.created"));
   }
@@ -714,7 +715,7 @@ test_trading_sale (Fixture       *f,
 
     kvota_test_assert_status (signed_, 201);
     plain = kvota_test_reply_get_int (signed_, "sale_order.id");
-    g_assert_true (JSON_NODE_HOLDS_NULL (kvota_test_reply_lookup (signed_, "sale_order.min_price")));
+    g_assert_true (JSON_NODE_HOLDS_NULL (kvota_test_reply_lookup (signed_, "sale_order.min_price_tiyn")));
   }
   g_assert_cmpint (plain, >, order);
   assert_holding (f, server->account_nature, ISSUED - 50000, 50000, 0);
@@ -927,7 +928,7 @@ test_trading_sale (Fixture       *f,
   }
   assert_holding (f, server->account_nature, ISSUED - 50000 + 25000, 0, 0);
   assert_holding (f, server->account_b, 10000, 0, 0);
-  assert_order (f, plain, 10000, 0, 0, "open");
+  assert_order (f, plain, 10000, 0, 0, "sold");
   assert_balanced (f);
 
   {
