@@ -101,6 +101,11 @@ class Sheet:
     def merge(self, ref):
         self.merges.append(ref)
 
+    def size(self):
+        # Gnumeric sheets hold 65,536 rows unless they say otherwise.
+        rows = max(r for r, _ in self.cells) + 1
+        return ' gnm:Cols="16384" gnm:Rows="1048576"' if rows > 65536 else ''
+
     def xml(self):
         rows = max(r for r, _ in self.cells) + 1
         cols = max(c for _, c in self.cells) + 1
@@ -125,7 +130,8 @@ def workbook(sheets):
     return ('<?xml version="1.0" encoding="UTF-8"?>\n'
             '<gnm:Workbook xmlns:gnm="http://www.gnumeric.org/v10.dtd">\n'
             '<gnm:SheetNameIndex>%s</gnm:SheetNameIndex>\n<gnm:Sheets>\n%s\n</gnm:Sheets>\n'
-            '</gnm:Workbook>\n' % ("".join("<gnm:SheetName>%s</gnm:SheetName>" % escape(s.name) for s in sheets),
+            '</gnm:Workbook>\n' % ("".join("<gnm:SheetName%s>%s</gnm:SheetName>" % (s.size(), escape(s.name))
+                                            for s in sheets),
                                     "\n".join(s.xml() for s in sheets)))
 
 

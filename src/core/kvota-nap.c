@@ -266,8 +266,8 @@ typedef struct
   GArray       *year_columns;         /* of int, parallel to nap->years */
   char         *sector;
   GArray       *sector_sums;          /* of KvotaQuantity */
-  GHashTable   *installations;        /* bin + installation → row */
-  GHashTable   *bin_names;            /* bin → operator name as written */
+  GHashTable   *installations;        /* line (its bin and installation) → row */
+  GHashTable   *bin_names;            /* kept bin → kept operator name */
 } Reader;
 
 static void
@@ -301,6 +301,36 @@ normalize (const char *text)
     }
 
   return g_string_free (out, FALSE);
+}
+
+/* Lines keyed by their kept BIN and installation: pointers, since the
+ * plan keeps each string once. */
+static guint
+installation_hash (gconstpointer key)
+{
+  const KvotaNapLine *line = key;
+
+  return g_direct_hash (line->bin) ^ (g_direct_hash (line->installation) * 31);
+}
+
+static gboolean
+installation_equal (gconstpointer a,
+                    gconstpointer b)
+{
+  const KvotaNapLine *x = a;
+  const KvotaNapLine *y = b;
+
+  return x->bin == y->bin && x->installation == y->installation;
+}
+
+static gboolean
+same_name (const char *a,
+           const char *b)
+{
+  g_autofree char *x = normalize (a != NULL ? a : "");
+  g_autofree char *y = normalize (b != NULL ? b : "");
+
+  return g_str_equal (x, y);
 }
 
 static gboolean
@@ -689,10 +719,8 @@ process_row (Reader *reader)
   {
     KvotaNapLine *line = g_new0 (KvotaNapLine, 1);
     guint bin_column = (guint) reader->columns[COLUMN_BIN] + 1;
-    g_autofree char *bin_cell = kvota_nap_cell_name (row, bin_column);
-    g_autofree char *key = NULL;
-    g_autofree char *name_key = NULL;
     const char *known_name;
+    gpointer first_row;
 
     line->row = row;
     line->operator_name = keep (self, operator_name);
@@ -703,9 +731,13 @@ process_row (Reader *reader)
     g_ptr_array_add (self->lines, line);
 
     if (!kvota_bin_validate (bin, NULL))
-      add_finding (self, KVOTA_NAP_CHECK_INVALID_BIN, row, bin_column,
-                   _("The BIN “%s” in cell %s is not valid: it must be 12 digits with a correct check digit."),
-                   bin, bin_cell);
+      {
+        g_autofree char *bin_cell = kvota_nap_cell_name (row, bin_column);
+
+        add_finding (self, KVOTA_NAP_CHECK_INVALID_BIN, row, bin_column,
+                     _("The BIN “%s” in cell %s is not valid: it must be 12 digits with a correct check digit."),
+                     bin, bin_cell);
+      }
 
     if (operator_name == NULL)
       {
@@ -715,25 +747,22 @@ process_row (Reader *reader)
                      _("Row %u names no nature user in cell %s."), row, operator_cell);
       }
 
-    name_key = operator_name != NULL ? normalize (operator_name) : g_strdup ("");
-    if ((known_name = g_hash_table_lookup (reader->bin_names, bin)) == NULL)
-      g_hash_table_insert (reader->bin_names, g_strdup (bin), g_strdup (name_key));
-    else if (!g_str_equal (known_name, name_key))
+    /* Strings are kept once, so the same name is the same pointer; only
+     * names written differently need comparing letter by letter. */
+    if ((known_name = g_hash_table_lookup (reader->bin_names, line->bin)) == NULL)
+      g_hash_table_insert (reader->bin_names, line->bin,
+                           line->operator_name != NULL ? line->operator_name : (char *) "");
+    else if (known_name != line->operator_name && !same_name (known_name, line->operator_name))
       add_finding (self, KVOTA_NAP_CHECK_BIN_NAME_CONFLICT, row, (guint) reader->columns[COLUMN_OPERATOR] + 1,
                    _("The BIN %s in row %u belongs to another nature user further up: one BIN, one name."),
                    bin, row);
 
-    key = g_strdup_printf ("%s\n%s", bin, line->installation != NULL ? line->installation : "");
-    {
-      g_autofree char *normalized_key = normalize (key);
-      gpointer first_row;
-
-      if (g_hash_table_lookup_extended (reader->installations, normalized_key, NULL, &first_row))
-        add_finding (self, KVOTA_NAP_CHECK_DUPLICATE_INSTALLATION, row, 0,
-                     _("Row %u repeats the installation of row %u."), row, GPOINTER_TO_UINT (first_row));
-      else
-        g_hash_table_insert (reader->installations, g_steal_pointer (&normalized_key), GUINT_TO_POINTER (row));
-    }
+    /* The same BIN and installation, as written, twice. */
+    if (g_hash_table_lookup_extended (reader->installations, line, NULL, &first_row))
+      add_finding (self, KVOTA_NAP_CHECK_DUPLICATE_INSTALLATION, row, 0,
+                   _("Row %u repeats the installation of row %u."), row, GPOINTER_TO_UINT (first_row));
+    else
+      g_hash_table_insert (reader->installations, line, GUINT_TO_POINTER (row));
 
     for (guint y = 0; y < self->years->len && amounts_ok; y++)
       add_to (reader, reader->sector_sums, y, g_array_index (line->allocations, KvotaQuantity, y), row);
@@ -864,8 +893,8 @@ kvota_nap_read (KvotaWorkbook  *workbook,
       reader.cells = g_array_new (FALSE, TRUE, sizeof (RowCell));
       reader.year_columns = g_array_new (FALSE, FALSE, sizeof (int));
       reader.sector_sums = g_array_new (FALSE, TRUE, sizeof (KvotaQuantity));
-      reader.installations = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-      reader.bin_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      reader.installations = g_hash_table_new (installation_hash, installation_equal);
+      reader.bin_names = g_hash_table_new (g_direct_hash, g_direct_equal);
       for (guint k = 0; k < N_COLUMNS; k++)
         reader.columns[k] = -1;
 
