@@ -465,6 +465,48 @@ gint64              kvota_store_get_account_organisation (KvotaStore *self,
 GArray             *kvota_store_check_ledger      (KvotaStore       *self,
                                                    GError          **error);
 
+/* History */
+
+/**
+ * KvotaTransactionFilter:
+ *
+ * Which transactions kvota_store_list_transactions() lists; a member left
+ * at zero (or %NULL, or %FALSE) does not filter.
+ */
+typedef struct
+{
+  gint64                 after;            /* ids below this one; 0: from the newest */
+  guint                  limit;            /* at least 1 */
+  gboolean               has_kind;
+  KvotaTransactionKind   kind;
+  gboolean               has_state;
+  KvotaTransactionState  state;
+  gboolean               has_unit_type;
+  KvotaUnitType          unit_type;
+  const char            *account;          /* either side */
+  const char            *from_date;        /* YYYY-MM-DD, created on or after */
+  const char            *to_date;          /* YYYY-MM-DD, created on or before */
+  KvotaQuantity          min_quantity;
+  KvotaQuantity          max_quantity;
+  gint64                 intermediary_id;  /* only sales this intermediary proposed */
+} KvotaTransactionFilter;
+
+GPtrArray          *kvota_store_list_transactions (KvotaStore     *self,
+                                                   const KvotaTransactionFilter *filter,
+                                                   gint64           *next,
+                                                   GError          **error);
+GPtrArray          *kvota_store_account_statement (KvotaStore     *self,
+                                                   const char       *account,
+                                                   int               year,
+                                                   GError          **error);
+GPtrArray          *kvota_store_get_unit_history  (KvotaStore       *self,
+                                                   KvotaUnitType     unit_type,
+                                                   int               vintage,
+                                                   gint64            serial,
+                                                   char            **holder,
+                                                   KvotaBlockState  *state,
+                                                   GError          **error);
+
 /* Audit journal */
 gboolean            kvota_store_verify_audit      (KvotaStore       *self,
                                                    gint64           *n_entries,

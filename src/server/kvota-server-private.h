@@ -160,6 +160,11 @@ void _kvota_withdraw_sale_cb           (KvotaServer *self, KvotaRequest *request
 void _kvota_propose_sale_cb            (KvotaServer *self, KvotaRequest *request);
 void _kvota_trading_report_cb          (KvotaServer *self, KvotaRequest *request);
 
+/* Handlers in kvota-server-history.c */
+void _kvota_list_transactions_cb       (KvotaServer *self, KvotaRequest *request);
+void _kvota_account_statement_cb       (KvotaServer *self, KvotaRequest *request);
+void _kvota_unit_history_cb            (KvotaServer *self, KvotaRequest *request);
+
 /* Handlers in kvota-server-nap.c */
 void _kvota_nap_upload_cb              (KvotaServer *self, KvotaRequest *request);
 void _kvota_nap_list_cb                (KvotaServer *self, KvotaRequest *request);

@@ -102,8 +102,16 @@ static const RouteAccess access_table[] = {
     "admin, ministry, rep(nature-user), rep(individual), acct(nature-user), acct(individual); "
     "holders see only their own account",
     ADMIN | MINISTRY | REP_NATURE | REP_INDIVIDUAL | ACCT_INDIVIDUAL, NULL },
+  { "GET /api/v1/accounts/{account}/statement",
+    "admin, ministry, rep(nature-user), rep(individual), acct(nature-user), acct(individual); "
+    "holders see only their own account",
+    ADMIN | MINISTRY | REP_NATURE | REP_INDIVIDUAL | ACCT_INDIVIDUAL, NULL },
   { "POST /api/v1/issuances", "admin", ADMIN, HARMLESS },
   { "POST /api/v1/transfers", "rep(individual)", REP_INDIVIDUAL, HARMLESS },
+  { "GET /api/v1/transactions",
+    "admin, ministry, and representatives and accountants of holders and intermediaries; "
+    "others than admin and ministry see only their own",
+    ADMIN | MINISTRY | REP_NATURE | REP_INDIVIDUAL | ACCT_INDIVIDUAL | REP_BROKER, NULL },
   { "GET /api/v1/transactions/{id}",
     "admin, ministry, and representatives and accountants of the transferring or acquiring "
     "account, and of the broker or trader that proposed a sale",
@@ -122,6 +130,7 @@ static const RouteAccess access_table[] = {
   { "POST /api/v1/sale-orders/{id}/transfers",
     "rep(broker), rep(trader), for an order of a nature user that chose it", REP_BROKER, HARMLESS },
   { "GET /api/v1/reports/trading", "admin, ministry", ADMIN | MINISTRY, NULL },
+  { "GET /api/v1/units/{unit_type}/{vintage}/{serial}", "admin, ministry", ADMIN | MINISTRY, NULL },
   { "GET /api/v1/ledger", "admin, ministry", ADMIN | MINISTRY, NULL },
   { "GET /api/v1/audit", "admin, ministry", ADMIN | MINISTRY, NULL },
 };
@@ -206,12 +215,15 @@ split_route (const char  *route,
   const char *space = strchr (route, ' ');
   g_autofree char *with_id = NULL;
   g_autofree char *with_account = NULL;
+  g_autofree char *with_unit = NULL;
 
   g_assert_nonnull (space);
   *method = g_strndup (route, space - route);
   with_id = replace (space + 1, "{id}", id);
   with_account = replace (with_id, "{account}", account);
-  *path = replace (with_account, "{sha256}",
+  /* A unit never issued: vintages start at 2013. */
+  with_unit = replace (with_account, "{unit_type}/{vintage}/{serial}", "quota/2100/999999");
+  *path = replace (with_unit, "{sha256}",
                    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
   if (strchr (*path, '{') != NULL)
     g_error ("test-routes.c does not know what to put in %s", *path);
@@ -655,8 +667,14 @@ static const CellRow cell_rows[] = {
   /* Brokers and traders hold no account. */
   { "GET /api/v1/accounts/{account}", NULL,
     C_OVERSIGHT | C_REP_NATURE | C_REP_INDIV | C_ACCT_NATURE | C_ACCT_INDIV, 404, "not-found", FALSE },
+  { "GET /api/v1/accounts/{account}/statement", NULL,
+    C_OVERSIGHT | C_REP_NATURE | C_REP_INDIV | C_ACCT_NATURE | C_ACCT_INDIV, 404, "not-found", FALSE },
   { "POST /api/v1/issuances", "{}", C_ADMIN, 400, "missing-field", FALSE },
   { "POST /api/v1/transfers", "{}", C_REP_INDIV, 400, "missing-field", FALSE },
+  /* Everyone let through sees a page: of all, or of their own. */
+  { "GET /api/v1/transactions", NULL,
+    C_OVERSIGHT | C_REP_NATURE | C_REP_INDIV | C_ACCT_NATURE | C_ACCT_INDIV |
+    C_REP_BROKER | C_ACCT_BROKER | C_REP_TRADER | C_ACCT_TRADER, 200, NULL, FALSE },
   /* Holders are parties to a transfer; intermediaries follow their sales. */
   { "GET /api/v1/transactions/{id}", NULL,
     C_OVERSIGHT | C_REP_NATURE | C_REP_INDIV | C_ACCT_NATURE | C_ACCT_INDIV |
@@ -672,6 +690,7 @@ static const CellRow cell_rows[] = {
   { "POST /api/v1/sale-orders/{id}/withdraw", NULL, C_REP_NATURE, 404, "not-found", FALSE },
   { "POST /api/v1/sale-orders/{id}/transfers", "{}", C_REP_BROKER | C_REP_TRADER, 400, "missing-field", FALSE },
   { "GET /api/v1/reports/trading", NULL, C_OVERSIGHT, 200, NULL, FALSE },
+  { "GET /api/v1/units/{unit_type}/{vintage}/{serial}", NULL, C_OVERSIGHT, 404, "not-found", FALSE },
   { "GET /api/v1/ledger", NULL, C_OVERSIGHT, 200, NULL, FALSE },
   { "GET /api/v1/audit", NULL, C_OVERSIGHT, 200, NULL, FALSE },
 };
