@@ -465,43 +465,20 @@ report_cb (int    argc,
 
   if (format != NULL && g_str_equal (format, "json"))
     {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) node = kvota_trading_report_to_json (years);
       g_autoptr(JsonGenerator) generator = json_generator_new ();
-      g_autoptr(JsonNode) node = NULL;
       g_autofree char *text = NULL;
 
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "years");
-      json_builder_begin_array (builder);
-      for (guint i = 0; i < years->len; i++)
-        {
-          const KvotaTradingYear *entry = &g_array_index (years, KvotaTradingYear, i);
-
-          json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "year");
-          json_builder_add_int_value (builder, entry->year);
-          json_builder_set_member_name (builder, "quotas_traded");
-          json_builder_add_int_value (builder, entry->quotas);
-          json_builder_set_member_name (builder, "transactions");
-          json_builder_add_int_value (builder, entry->transactions);
-          json_builder_end_object (builder);
-        }
-      json_builder_end_array (builder);
-      json_builder_end_object (builder);
-      node = json_builder_get_root (builder);
       json_generator_set_root (generator, node);
       json_generator_set_pretty (generator, TRUE);
       text = json_generator_to_data (generator, NULL);
       g_print ("%s\n", text);
-      return 0;
     }
-
-  g_print ("year,quotas_traded,transactions\n");
-  for (guint i = 0; i < years->len; i++)
+  else
     {
-      const KvotaTradingYear *entry = &g_array_index (years, KvotaTradingYear, i);
+      g_autofree char *csv = kvota_trading_report_to_csv (years);
 
-      g_print ("%d,%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT "\n", entry->year, entry->quotas, entry->transactions);
+      g_print ("%s", csv);
     }
 
   return 0;

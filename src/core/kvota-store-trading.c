@@ -674,3 +674,59 @@ kvota_store_trading_report (KvotaStore  *self,
 
   return g_steal_pointer (&years);
 }
+
+/**
+ * kvota_trading_report_to_json:
+ * @years: (element-type KvotaTradingYear): from kvota_store_trading_report()
+ *
+ * Returns: (transfer full): `{"years": [{"year", "quotas_traded", "transactions"}, …]}`
+ */
+JsonNode *
+kvota_trading_report_to_json (GArray *years)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "years");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < years->len; i++)
+    {
+      const KvotaTradingYear *entry = &g_array_index (years, KvotaTradingYear, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "year");
+      json_builder_add_int_value (builder, entry->year);
+      json_builder_set_member_name (builder, "quotas_traded");
+      json_builder_add_int_value (builder, entry->quotas);
+      json_builder_set_member_name (builder, "transactions");
+      json_builder_add_int_value (builder, entry->transactions);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+/**
+ * kvota_trading_report_to_csv:
+ * @years: (element-type KvotaTradingYear): from kvota_store_trading_report()
+ *
+ * Returns: (transfer full): the header `year,quotas_traded,transactions`
+ *   and one line a year
+ */
+char *
+kvota_trading_report_to_csv (GArray *years)
+{
+  GString *csv = g_string_new ("year,quotas_traded,transactions\n");
+
+  for (guint i = 0; i < years->len; i++)
+    {
+      const KvotaTradingYear *entry = &g_array_index (years, KvotaTradingYear, i);
+
+      g_string_append_printf (csv, "%d,%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT "\n",
+                              entry->year, entry->quotas, entry->transactions);
+    }
+
+  return g_string_free (csv, FALSE);
+}

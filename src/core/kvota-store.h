@@ -355,6 +355,8 @@ KvotaTransaction   *kvota_store_propose_sale      (KvotaStore       *self,
 GArray             *kvota_store_trading_report    (KvotaStore       *self,
                                                    int               year,
                                                    GError          **error);
+JsonNode           *kvota_trading_report_to_json  (GArray           *years);
+char               *kvota_trading_report_to_csv   (GArray           *years);
 
 /* Registration */
 KvotaRegistrationKey *kvota_store_create_registration_key (KvotaStore *self,

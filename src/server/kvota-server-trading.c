@@ -409,47 +409,16 @@ _kvota_trading_report_cb (KvotaServer  *self,
 
   if (format != NULL && g_str_equal (format, "csv"))
     {
-      GString *csv = g_string_new ("year,quotas_traded,transactions\n");
-      gsize length;
+      char *csv = kvota_trading_report_to_csv (years);
 
-      for (guint i = 0; i < years->len; i++)
-        {
-          const KvotaTradingYear *entry = &g_array_index (years, KvotaTradingYear, i);
-
-          g_string_append_printf (csv, "%d,%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT "\n",
-                                  entry->year, entry->quotas, entry->transactions);
-        }
-
-      length = csv->len;
       soup_server_message_set_status (request->message, SOUP_STATUS_OK, NULL);
       soup_server_message_set_response (request->message, "text/csv; charset=utf-8", SOUP_MEMORY_TAKE,
-                                        g_string_free (csv, FALSE), length);
+                                        csv, strlen (csv));
       return;
     }
 
   {
-    g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
-    g_autoptr(JsonNode) node = NULL;
-
-    json_builder_begin_object (builder);
-    json_builder_set_member_name (builder, "years");
-    json_builder_begin_array (builder);
-    for (guint i = 0; i < years->len; i++)
-      {
-        const KvotaTradingYear *entry = &g_array_index (years, KvotaTradingYear, i);
-
-        json_builder_begin_object (builder);
-        json_builder_set_member_name (builder, "year");
-        json_builder_add_int_value (builder, entry->year);
-        json_builder_set_member_name (builder, "quotas_traded");
-        json_builder_add_int_value (builder, entry->quotas);
-        json_builder_set_member_name (builder, "transactions");
-        json_builder_add_int_value (builder, entry->transactions);
-        json_builder_end_object (builder);
-      }
-    json_builder_end_array (builder);
-    json_builder_end_object (builder);
-    node = json_builder_get_root (builder);
+    g_autoptr(JsonNode) node = kvota_trading_report_to_json (years);
 
     _kvota_request_reply_json (request, SOUP_STATUS_OK, node);
     return;
