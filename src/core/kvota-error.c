@@ -216,6 +216,12 @@ static const ErrorInfo error_info[KVOTA_ERROR_N_CODES] = {
   [KVOTA_ERROR_PRICE_TOO_LOW] =
     { "price-too-low", 409,
       N_("The price is below the minimum the seller set."), NULL },
+  [KVOTA_ERROR_NO_VERIFIED_EMISSIONS] =
+    { "no-verified-emissions", 409,
+      N_("No verified emissions are recorded for this company and year: there is nothing to surrender against."), NULL },
+  [KVOTA_ERROR_SURRENDER_EXCEEDS_EMISSIONS] =
+    { "surrender-exceeds-emissions", 409,
+      N_("The quantity is more than is still due for the verified emissions of that year."), NULL },
 };
 
 /* Errors about one value of a request carry the value's name, so that the

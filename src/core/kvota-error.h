@@ -94,9 +94,12 @@ typedef enum
   KVOTA_ERROR_NO_INTERMEDIARY,
   KVOTA_ERROR_NOT_INTERMEDIARY,
   KVOTA_ERROR_PRICE_TOO_LOW,
+  /* Compliance */
+  KVOTA_ERROR_NO_VERIFIED_EMISSIONS,
+  KVOTA_ERROR_SURRENDER_EXCEEDS_EMISSIONS,
 } KvotaError;
 
-#define KVOTA_ERROR_N_CODES (KVOTA_ERROR_PRICE_TOO_LOW + 1)
+#define KVOTA_ERROR_N_CODES (KVOTA_ERROR_SURRENDER_EXCEEDS_EMISSIONS + 1)
 
 GQuark       kvota_error_quark               (void);
 const char  *kvota_error_code_to_string      (KvotaError   code);

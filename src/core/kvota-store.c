@@ -269,6 +269,38 @@ static const char * const migrations[] = {
   "  name TEXT NOT NULL,"
   "  PRIMARY KEY (transaction_id, sha256)"
   ") STRICT;",
+
+  /* 5: compliance and buy requests */
+  "CREATE TABLE verified_emissions ("
+  "  id INTEGER PRIMARY KEY,"
+  "  organisation_id INTEGER NOT NULL REFERENCES organisations (id),"
+  "  installation TEXT NOT NULL,"
+  "  year INTEGER NOT NULL,"
+  "  tonnes INTEGER NOT NULL CHECK (tonnes >= 0),"
+  "  recorded_by TEXT NOT NULL,"
+  "  recorded TEXT NOT NULL,"
+  "  UNIQUE (organisation_id, installation, year)"
+  ") STRICT;"
+  "CREATE INDEX verified_emissions_year ON verified_emissions (year, organisation_id);"
+
+  "ALTER TABLE transactions ADD COLUMN compliance_year INTEGER;"
+  "CREATE INDEX transactions_compliance ON transactions (compliance_year, from_account) "
+  "  WHERE compliance_year IS NOT NULL;"
+
+  "CREATE TABLE buy_requests ("
+  "  id INTEGER PRIMARY KEY,"
+  "  organisation_id INTEGER NOT NULL REFERENCES organisations (id),"
+  "  intermediary_id INTEGER NOT NULL REFERENCES organisations (id),"
+  "  unit_type TEXT NOT NULL,"
+  "  vintage INTEGER NOT NULL,"
+  "  quantity INTEGER NOT NULL CHECK (quantity > 0),"
+  "  max_price INTEGER CHECK (max_price IS NULL OR max_price >= 0),"
+  "  state TEXT NOT NULL DEFAULT 'open',"
+  "  created_by TEXT NOT NULL,"
+  "  created TEXT NOT NULL"
+  ") STRICT;"
+  "CREATE INDEX buy_requests_organisation ON buy_requests (organisation_id);"
+  "CREATE INDEX buy_requests_intermediary ON buy_requests (intermediary_id);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == KVOTA_STORE_SCHEMA_VERSION);

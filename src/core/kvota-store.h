@@ -17,7 +17,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (KvotaStore, kvota_store, KVOTA, STORE, GObject)
 
 /* The schema version this build writes; older databases are migrated. */
-#define KVOTA_STORE_SCHEMA_VERSION 4
+#define KVOTA_STORE_SCHEMA_VERSION 5
 
 /**
  * KvotaPrincipal:
@@ -358,6 +358,92 @@ GArray             *kvota_store_trading_report    (KvotaStore       *self,
 JsonNode           *kvota_trading_report_to_json  (GArray           *years);
 char               *kvota_trading_report_to_csv   (GArray           *years);
 
+/* Compliance */
+
+/**
+ * KvotaCompliance:
+ *
+ * Where a nature user stands for one compliance year: the sum of its
+ * verified emissions and of the quotas it surrendered against them.
+ */
+typedef struct
+{
+  gint64         organisation_id;
+  char          *organisation;
+  char          *account;           /* or NULL */
+  int            year;
+  gboolean       has_emissions;
+  KvotaQuantity  emitted;
+  KvotaQuantity  surrendered;
+} KvotaCompliance;
+
+void                kvota_compliance_free         (KvotaCompliance  *compliance);
+JsonNode           *kvota_compliance_to_json      (const KvotaCompliance *compliance);
+JsonNode           *kvota_store_record_emissions  (KvotaStore       *self,
+                                                   const char       *actor,
+                                                   gint64            organisation_id,
+                                                   const char       *installation,
+                                                   int               year,
+                                                   KvotaQuantity     tonnes,
+                                                   GError          **error);
+GPtrArray          *kvota_store_list_compliance   (KvotaStore       *self,
+                                                   int               year,
+                                                   gint64            organisation_id,
+                                                   GError          **error);
+KvotaTransaction   *kvota_store_surrender         (KvotaStore       *self,
+                                                   const char       *actor,
+                                                   const char       *account,
+                                                   int               year,
+                                                   KvotaUnitType     unit_type,
+                                                   int               vintage,
+                                                   KvotaQuantity     quantity,
+                                                   GError          **error);
+
+/* Buy requests */
+
+/**
+ * KvotaBuyRequest:
+ *
+ * A nature user's request to buy quotas, addressed to its intermediary.
+ */
+typedef struct
+{
+  gint64         id;
+  gint64         organisation_id;
+  char          *organisation;
+  gint64         intermediary_id;
+  KvotaUnitType  unit_type;
+  int            vintage;
+  KvotaQuantity  quantity;
+  gint64         max_price;          /* per unit in tiyn, or -1 */
+  char          *state;
+  char          *created_by;
+  char          *created;
+} KvotaBuyRequest;
+
+void                kvota_buy_request_free        (KvotaBuyRequest  *request);
+JsonNode           *kvota_buy_request_to_json     (const KvotaBuyRequest *request);
+gint64              kvota_store_create_buy_request (KvotaStore      *self,
+                                                   const char       *actor,
+                                                   gint64            organisation_id,
+                                                   KvotaUnitType     unit_type,
+                                                   int               vintage,
+                                                   KvotaQuantity     quantity,
+                                                   gint64            max_price,
+                                                   GError          **error);
+KvotaBuyRequest    *kvota_store_get_buy_request   (KvotaStore       *self,
+                                                   gint64            id,
+                                                   GError          **error);
+GPtrArray          *kvota_store_list_buy_requests (KvotaStore       *self,
+                                                   gint64            organisation_id,
+                                                   gint64            intermediary_id,
+                                                   GError          **error);
+gboolean            kvota_store_withdraw_buy_request (KvotaStore    *self,
+                                                   const char       *actor,
+                                                   gint64            id,
+                                                   gint64            organisation_id,
+                                                   GError          **error);
+
 /* Registration */
 KvotaRegistrationKey *kvota_store_create_registration_key (KvotaStore *self,
                                                    const char       *actor,
@@ -525,5 +611,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (KvotaTwoFactor, kvota_two_factor_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KvotaNapRecord, kvota_nap_record_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KvotaSaleOrder, kvota_sale_order_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KvotaAuditEntry, kvota_audit_entry_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KvotaCompliance, kvota_compliance_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KvotaBuyRequest, kvota_buy_request_free)
 
 G_END_DECLS

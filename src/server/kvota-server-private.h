@@ -160,6 +160,17 @@ void _kvota_withdraw_sale_cb           (KvotaServer *self, KvotaRequest *request
 void _kvota_propose_sale_cb            (KvotaServer *self, KvotaRequest *request);
 void _kvota_trading_report_cb          (KvotaServer *self, KvotaRequest *request);
 
+/* Handlers in kvota-server-compliance.c */
+void _kvota_record_emissions_cb        (KvotaServer *self, KvotaRequest *request);
+void _kvota_list_compliance_cb         (KvotaServer *self, KvotaRequest *request);
+void _kvota_surrender_cb               (KvotaServer *self, KvotaRequest *request);
+void _kvota_cancel_units_cb            (KvotaServer *self, KvotaRequest *request);
+
+/* Handlers in kvota-server-buying.c */
+void _kvota_create_buy_request_cb      (KvotaServer *self, KvotaRequest *request);
+void _kvota_list_buy_requests_cb       (KvotaServer *self, KvotaRequest *request);
+void _kvota_withdraw_buy_request_cb    (KvotaServer *self, KvotaRequest *request);
+
 /* Handlers in kvota-server-history.c */
 void _kvota_list_transactions_cb       (KvotaServer *self, KvotaRequest *request);
 void _kvota_account_statement_cb       (KvotaServer *self, KvotaRequest *request);

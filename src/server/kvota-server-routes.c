@@ -926,7 +926,20 @@ const KvotaRoute _kvota_routes[] = {
   { "POST",   "/api/v1/sale-orders/{id}/transfers", ACCESS_REPRESENTATIVE (KVOTA_HOLDER_TYPE_BROKER) |
                                                     ACCESS_REPRESENTATIVE (KVOTA_HOLDER_TYPE_TRADER),
               KVOTA_SERVER_MAX_DOCUMENT_BODY * 2, _kvota_propose_sale_cb },
+  { "POST",   "/api/v1/buy-requests", ACCESS_REPRESENTATIVE (KVOTA_HOLDER_TYPE_NATURE_USER), 0,
+              _kvota_create_buy_request_cb },
+  { "GET",    "/api/v1/buy-requests", ACCESS_OVERSIGHT | ACCESS_REPRESENTATIVE (KVOTA_HOLDER_TYPE_NATURE_USER) |
+                                      ACCESS_ACCOUNTANT (KVOTA_HOLDER_TYPE_NATURE_USER) | ACCESS_INTERMEDIARIES, 0,
+                                      _kvota_list_buy_requests_cb },
+  { "POST",   "/api/v1/buy-requests/{id}/withdraw", ACCESS_REPRESENTATIVE (KVOTA_HOLDER_TYPE_NATURE_USER), 0,
+              _kvota_withdraw_buy_request_cb },
   { "GET",    "/api/v1/reports/trading", ACCESS_OVERSIGHT, 0, _kvota_trading_report_cb },
+  { "POST",   "/api/v1/emissions", ACCESS_ADMINISTRATOR, 0, _kvota_record_emissions_cb },
+  { "GET",    "/api/v1/compliance", ACCESS_OVERSIGHT | ACCESS_REPRESENTATIVE (KVOTA_HOLDER_TYPE_NATURE_USER) |
+                                    ACCESS_ACCOUNTANT (KVOTA_HOLDER_TYPE_NATURE_USER), 0, _kvota_list_compliance_cb },
+  { "POST",   "/api/v1/surrenders", ACCESS_REPRESENTATIVE (KVOTA_HOLDER_TYPE_NATURE_USER), 0, _kvota_surrender_cb },
+  { "POST",   "/api/v1/cancellations", ACCESS_REPRESENTATIVE (KVOTA_HOLDER_TYPE_NATURE_USER) |
+                                       ACCESS_REPRESENTATIVE (KVOTA_HOLDER_TYPE_INDIVIDUAL), 0, _kvota_cancel_units_cb },
   { "GET",    "/api/v1/units/{unit_type}/{vintage}/{serial}", ACCESS_OVERSIGHT, 0, _kvota_unit_history_cb },
   { "GET",    "/api/v1/ledger", ACCESS_OVERSIGHT, 0, ledger_cb },
   { "GET",    "/api/v1/audit", ACCESS_OVERSIGHT, 0, audit_cb },

@@ -1209,6 +1209,143 @@ test_trading_refusals (Fixture       *f,
   stop_and_verify (f);
 }
 
+/* Buy requests: a nature user asks its intermediary to buy for it. */
+
+static KvotaTestReply *
+ask_to_buy (Fixture    *f,
+            const char *token,
+            const char *body)
+{
+  return kvota_test_server_request (f->server, "POST", "/api/v1/buy-requests", token, body, -1);
+}
+
+static KvotaTestReply *
+withdraw_request (Fixture    *f,
+                  const char *token,
+                  gint64      id)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/buy-requests/%" G_GINT64_FORMAT "/withdraw", id);
+
+  return kvota_test_server_request (f->server, "POST", path, token, NULL, 0);
+}
+
+static guint
+count_requests (Fixture    *f,
+                const char *token)
+{
+  g_autoptr(KvotaTestReply) reply = NULL;
+
+  reply = kvota_test_server_request (f->server, "GET", "/api/v1/buy-requests", token, NULL, 0);
+  kvota_test_assert_status (reply, 200);
+  return kvota_test_reply_get_length (reply, "buy_requests");
+}
+
+static void
+test_trading_buy_requests (Fixture       *f,
+                           gconstpointer  user_data)
+{
+  static const char body[] = "{\"unit_type\": \"quota\", \"vintage\": 2015, \"quantity\": 5000, "
+                             "\"max_price_tiyn\": 150000}";
+  g_autofree char *ledger_before = kvota_test_server_ledger (f->server, f->admin);
+  g_autofree char *ledger_after = NULL;
+  g_autoptr(JsonArray) audit = NULL;
+  g_autofree char *object = NULL;
+  guint audit_before;
+  gint64 id;
+
+  /* Without an intermediary, nobody buys for it. */
+  audit_before = kvota_test_server_count_audit (f->server, f->admin);
+  {
+    g_autoptr(KvotaTestReply) reply = ask_to_buy (f, f->rep_nature, body);
+
+    kvota_test_assert_error (reply, 409, "no-intermediary");
+  }
+  g_assert_cmpuint (kvota_test_server_count_audit (f->server, f->admin), ==, audit_before);
+  g_assert_cmpuint (count_requests (f, f->admin), ==, 0);
+
+  {
+    g_autoptr(KvotaTestReply) chosen = choose (f, f->rep_nature, f->server->organisation_broker);
+
+    kvota_test_assert_status (chosen, 201);
+  }
+
+  {
+    g_autoptr(KvotaTestReply) reply = ask_to_buy (f, f->rep_nature, body);
+
+    kvota_test_assert_status (reply, 201);
+    g_assert_cmpint (kvota_test_reply_get_int (reply, "buy_request.organisation_id"), ==,
+                     f->server->organisation_nature);
+    g_assert_cmpint (kvota_test_reply_get_int (reply, "buy_request.intermediary_id"), ==,
+                     f->server->organisation_broker);
+    g_assert_cmpstr (kvota_test_reply_get_string (reply, "buy_request.unit_type"), ==, "quota");
+    g_assert_cmpint (kvota_test_reply_get_int (reply, "buy_request.vintage"), ==, 2015);
+    g_assert_cmpint (kvota_test_reply_get_int (reply, "buy_request.quantity"), ==, 5000);
+    g_assert_cmpint (kvota_test_reply_get_int (reply, "buy_request.max_price_tiyn"), ==, 150000);
+    g_assert_cmpstr (kvota_test_reply_get_string (reply, "buy_request.state"), ==, "open");
+    id = kvota_test_reply_get_int (reply, "buy_request.id");
+  }
+
+  /* Refusals change nothing. */
+  audit_before = kvota_test_server_count_audit (f->server, f->admin);
+  {
+    g_autoptr(KvotaTestReply) zero = NULL;
+    g_autoptr(KvotaTestReply) price = NULL;
+    g_autoptr(KvotaTestReply) broker = NULL;
+    g_autoptr(KvotaTestReply) individual = NULL;
+
+    zero = ask_to_buy (f, f->rep_nature, "{\"unit_type\": \"quota\", \"vintage\": 2015, \"quantity\": 0}");
+    kvota_test_assert_error (zero, 400, "invalid-quantity");
+    price = ask_to_buy (f, f->rep_nature, "{\"unit_type\": \"quota\", \"vintage\": 2015, \"quantity\": 1, "
+                                          "\"max_price_tiyn\": -1}");
+    kvota_test_assert_error (price, 400, "invalid-value");
+    broker = ask_to_buy (f, f->rep_broker, body);
+    kvota_test_assert_error (broker, 403, "forbidden");
+    individual = ask_to_buy (f, f->rep_a, body);
+    kvota_test_assert_error (individual, 403, "forbidden");
+  }
+  g_assert_cmpuint (kvota_test_server_count_audit (f->server, f->admin), ==, audit_before);
+
+  /* Who sees it: oversight, the requester, its intermediary. */
+  g_assert_cmpuint (count_requests (f, f->admin), ==, 1);
+  g_assert_cmpuint (count_requests (f, f->ministry), ==, 1);
+  g_assert_cmpuint (count_requests (f, f->rep_nature), ==, 1);
+  g_assert_cmpuint (count_requests (f, f->acct_nature), ==, 1);
+  g_assert_cmpuint (count_requests (f, f->rep_broker), ==, 1);
+  g_assert_cmpuint (count_requests (f, f->acct_broker), ==, 1);
+  g_assert_cmpuint (count_requests (f, f->rep_trader), ==, 0);
+  {
+    g_autoptr(KvotaTestReply) reply = kvota_test_server_request (f->server, "GET", "/api/v1/buy-requests",
+                                                                  f->rep_a, NULL, 0);
+
+    kvota_test_assert_error (reply, 403, "forbidden");
+  }
+
+  /* Only the requester withdraws, once. */
+  {
+    g_autoptr(KvotaTestReply) broker = withdraw_request (f, f->rep_broker, id);
+    g_autoptr(KvotaTestReply) missing = withdraw_request (f, f->rep_nature, id + 1000);
+    g_autoptr(KvotaTestReply) reply = NULL;
+    g_autoptr(KvotaTestReply) again = NULL;
+
+    kvota_test_assert_error (broker, 403, "forbidden");
+    kvota_test_assert_error (missing, 404, "not-found");
+    reply = withdraw_request (f, f->rep_nature, id);
+    kvota_test_assert_status (reply, 200);
+    g_assert_cmpstr (kvota_test_reply_get_string (reply, "buy_request.state"), ==, "withdrawn");
+    again = withdraw_request (f, f->rep_nature, id);
+    kvota_test_assert_error (again, 409, "invalid-state");
+  }
+
+  audit = kvota_test_server_audit (f->server, f->admin);
+  object = g_strdup_printf ("buy-request/%" G_GINT64_FORMAT, id);
+  g_assert_cmpint (kvota_test_audit_find (audit, 0, "buy-request.create", object), >, 0);
+  g_assert_cmpint (kvota_test_audit_find (audit, 0, "buy-request.withdraw", object), >, 0);
+
+  /* Buy requests move no units. */
+  ledger_after = kvota_test_server_ledger (f->server, f->admin);
+  g_assert_cmpstr (ledger_after, ==, ledger_before);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1219,6 +1356,8 @@ main (int   argc,
   g_test_add ("/server/trading/mandate", Fixture, NULL, fixture_set_up, test_trading_mandate, fixture_tear_down);
   g_test_add ("/server/trading/sale", Fixture, NULL, fixture_set_up, test_trading_sale, fixture_tear_down);
   g_test_add ("/server/trading/refusals", Fixture, NULL, fixture_set_up, test_trading_refusals, fixture_tear_down);
+  g_test_add ("/server/trading/buy-requests", Fixture, NULL, fixture_set_up, test_trading_buy_requests,
+              fixture_tear_down);
 
   return g_test_run ();
 }
