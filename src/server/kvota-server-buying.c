@@ -70,14 +70,10 @@ _kvota_create_buy_request_cb (KvotaServer  *self,
   if (!_kvota_request_read_body (request, buy_fields, G_N_ELEMENTS (buy_fields), &body, FALSE, &error))
     goto out;
 
-  if (!kvota_unit_type_from_string (body.unit_type, &unit_type))
-    kvota_set_error (&error, KVOTA_ERROR_INVALID_VALUE, "unit_type");
-  else if (body.vintage < KVOTA_VINTAGE_MIN || body.vintage > KVOTA_VINTAGE_MAX)
-    kvota_set_error (&error, KVOTA_ERROR_INVALID_VALUE, "vintage");
+  if (!_kvota_request_check_units (body.unit_type, body.vintage, body.quantity, &unit_type, &error))
+    goto out;
   else if (body.has_max_price && body.max_price < 0)
     kvota_set_error (&error, KVOTA_ERROR_INVALID_VALUE, "max_price_tiyn");
-  else if (!kvota_quantity_validate (body.quantity, &error))
-    kvota_error_set_field (error, "quantity");
   else
     id = kvota_store_create_buy_request (self->store, _kvota_request_actor (request),
                                          request->principal->organisation_id, unit_type, (int) body.vintage,

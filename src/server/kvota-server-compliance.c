@@ -151,12 +151,8 @@ retire (KvotaServer          *self,
 
   if (surrender && (body.year < KVOTA_VINTAGE_MIN || body.year > KVOTA_VINTAGE_MAX))
     kvota_set_error (&error, KVOTA_ERROR_INVALID_VALUE, "year");
-  else if (!kvota_unit_type_from_string (body.unit_type, &unit_type))
-    kvota_set_error (&error, KVOTA_ERROR_INVALID_VALUE, "unit_type");
-  else if (body.vintage < KVOTA_VINTAGE_MIN || body.vintage > KVOTA_VINTAGE_MAX)
-    kvota_set_error (&error, KVOTA_ERROR_INVALID_VALUE, "vintage");
-  else if (!kvota_quantity_validate (body.quantity, &error))
-    kvota_error_set_field (error, "quantity");
+  else if (!_kvota_request_check_units (body.unit_type, body.vintage, body.quantity, &unit_type, &error))
+    goto out;
   /* A holder retires units of its own account only. */
   else if (own == NULL || (body.account != NULL && g_strcmp0 (body.account, own) != 0))
     kvota_set_error (&error, KVOTA_ERROR_FORBIDDEN, "account");

@@ -120,6 +120,11 @@ gboolean  _kvota_request_read_body   (KvotaRequest      *request,
                                       GError           **error);
 gboolean  _kvota_request_expect_no_body (KvotaRequest *request,
                                       GError       **error);
+gboolean  _kvota_request_check_units (const char    *unit_type_name,
+                                      gint64         vintage,
+                                      gint64         quantity,
+                                      KvotaUnitType *unit_type,
+                                      GError       **error);
 gint64    _kvota_request_param_id    (KvotaRequest  *request,
                                       guint          index);
 gboolean  _kvota_request_query_int   (KvotaRequest  *request,

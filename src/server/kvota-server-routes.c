@@ -552,25 +552,7 @@ read_ledger_body (KvotaRequest      *request,
   if (!_kvota_request_read_body (request, fields, n_fields, body, FALSE, error))
     return FALSE;
 
-  if (!kvota_unit_type_from_string (body->unit_type, unit_type))
-    {
-      kvota_set_error (error, KVOTA_ERROR_INVALID_VALUE, "unit_type");
-      return FALSE;
-    }
-
-  if (body->vintage < KVOTA_VINTAGE_MIN || body->vintage > KVOTA_VINTAGE_MAX)
-    {
-      kvota_set_error (error, KVOTA_ERROR_INVALID_VALUE, "vintage");
-      return FALSE;
-    }
-
-  if (!kvota_quantity_validate (body->quantity, error))
-    {
-      kvota_error_set_field (*error, "quantity");
-      return FALSE;
-    }
-
-  return TRUE;
+  return _kvota_request_check_units (body->unit_type, body->vintage, body->quantity, unit_type, error);
 }
 
 static void

@@ -328,6 +328,36 @@ _kvota_request_expect_no_body (KvotaRequest  *request,
   return TRUE;
 }
 
+/* The unit type, vintage and quantity that ledger requests name, checked
+ * in one place; the error names the member at fault. */
+gboolean
+_kvota_request_check_units (const char     *unit_type_name,
+                            gint64          vintage,
+                            gint64          quantity,
+                            KvotaUnitType  *unit_type,
+                            GError        **error)
+{
+  if (!kvota_unit_type_from_string (unit_type_name, unit_type))
+    {
+      kvota_set_error (error, KVOTA_ERROR_INVALID_VALUE, "unit_type");
+      return FALSE;
+    }
+
+  if (vintage < KVOTA_VINTAGE_MIN || vintage > KVOTA_VINTAGE_MAX)
+    {
+      kvota_set_error (error, KVOTA_ERROR_INVALID_VALUE, "vintage");
+      return FALSE;
+    }
+
+  if (!kvota_quantity_validate (quantity, error))
+    {
+      kvota_error_set_field (*error, "quantity");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 gint64
 _kvota_request_param_id (KvotaRequest *request,
                          guint         index)
