@@ -48,12 +48,6 @@ organisation_of_type (KvotaStore       *self,
 }
 
 static gboolean
-is_intermediary (KvotaHolderType type)
-{
-  return type == KVOTA_HOLDER_TYPE_BROKER || type == KVOTA_HOLDER_TYPE_TRADER;
-}
-
-static gboolean
 is_nature_user (KvotaHolderType type)
 {
   return type == KVOTA_HOLDER_TYPE_NATURE_USER;
@@ -119,7 +113,7 @@ kvota_store_choose_intermediary (KvotaStore  *self,
     return FALSE;
 
   if (!organisation_of_type (self, organisation_id, "organisation_id", is_nature_user, error) ||
-      !organisation_of_type (self, intermediary_id, "intermediary_id", is_intermediary, error))
+      !organisation_of_type (self, intermediary_id, "intermediary_id", kvota_holder_type_is_intermediary, error))
     goto failed;
 
   previous = kvota_store_get_intermediary (self, organisation_id);
@@ -345,7 +339,7 @@ kvota_store_sign_for_sale (KvotaStore     *self,
     }
 
   /* An intermediary blocked since the mandate could sell nothing. */
-  if (!organisation_of_type (self, intermediary_id, "intermediary_id", is_intermediary, error))
+  if (!organisation_of_type (self, intermediary_id, "intermediary_id", kvota_holder_type_is_intermediary, error))
     goto failed;
 
   {

@@ -169,6 +169,20 @@ kvota_holder_type_holds_units (KvotaHolderType type)
 }
 
 /**
+ * kvota_holder_type_is_intermediary:
+ * @type: a #KvotaHolderType
+ *
+ * Returns: %TRUE for brokers and traders, who sell and buy on behalf of
+ *   their clients
+ */
+gboolean
+kvota_holder_type_is_intermediary (KvotaHolderType type)
+{
+  return type == KVOTA_HOLDER_TYPE_BROKER ||
+         type == KVOTA_HOLDER_TYPE_TRADER;
+}
+
+/**
  * kvota_holder_type_describe:
  * @type: a #KvotaHolderType
  *

@@ -111,6 +111,7 @@ const char *kvota_holder_type_to_string        (KvotaHolderType        type);
 gboolean    kvota_holder_type_from_string      (const char            *string,
                                                 KvotaHolderType       *type);
 gboolean    kvota_holder_type_holds_units      (KvotaHolderType        type);
+gboolean    kvota_holder_type_is_intermediary  (KvotaHolderType        type);
 const char *kvota_holder_type_describe         (KvotaHolderType        type);
 
 const char *kvota_role_to_string               (KvotaRole              role);
