@@ -12,13 +12,6 @@
 
 /* Buy requests: a nature user asks its intermediary to buy quotas for it. */
 
-static gboolean
-is_intermediary (const KvotaPrincipal *principal)
-{
-  return principal->holder_type == KVOTA_HOLDER_TYPE_BROKER ||
-         principal->holder_type == KVOTA_HOLDER_TYPE_TRADER;
-}
-
 static void
 reply_request (KvotaServer  *self,
                KvotaRequest *request,
@@ -96,15 +89,12 @@ _kvota_list_buy_requests_cb (KvotaServer  *self,
   g_autoptr(GPtrArray) requests = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) node = NULL;
-  const KvotaPrincipal *principal = request->principal;
+  gint64 organisation_id, intermediary_id;
   JsonArray *array;
 
+  _kvota_principal_list_scope (request->principal, &organisation_id, &intermediary_id);
   if (!_kvota_request_check_query (request, NULL, &error) ||
-      (requests = kvota_store_list_buy_requests (self->store,
-                                                 !_kvota_principal_is_oversight (principal) && !is_intermediary (principal) ?
-                                                 principal->organisation_id : 0,
-                                                 is_intermediary (principal) ? principal->organisation_id : 0,
-                                                 &error)) == NULL)
+      (requests = kvota_store_list_buy_requests (self->store, organisation_id, intermediary_id, &error)) == NULL)
     {
       _kvota_request_reply_error (request, error);
       return;

@@ -203,5 +203,8 @@ void _kvota_start_two_factor_cb        (KvotaServer *self, KvotaRequest *request
 void _kvota_confirm_two_factor_cb      (KvotaServer *self, KvotaRequest *request);
 void _kvota_disable_two_factor_cb      (KvotaServer *self, KvotaRequest *request);
 gboolean  _kvota_principal_is_oversight (const KvotaPrincipal *principal);
+void      _kvota_principal_list_scope (const KvotaPrincipal *principal,
+                                       gint64               *organisation_id,
+                                       gint64               *intermediary_id);
 
 G_END_DECLS

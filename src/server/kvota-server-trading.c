@@ -19,13 +19,6 @@
 
 #define MAX_DOCUMENTS 10
 
-static gboolean
-is_intermediary (const KvotaPrincipal *principal)
-{
-  return principal->holder_type == KVOTA_HOLDER_TYPE_BROKER ||
-         principal->holder_type == KVOTA_HOLDER_TYPE_TRADER;
-}
-
 /* POST /api/v1/mandates */
 
 typedef struct
@@ -154,15 +147,12 @@ _kvota_list_sale_orders_cb (KvotaServer  *self,
   g_autoptr(GPtrArray) orders = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) node = NULL;
-  const KvotaPrincipal *principal = request->principal;
+  gint64 organisation_id, intermediary_id;
   JsonArray *array;
 
+  _kvota_principal_list_scope (request->principal, &organisation_id, &intermediary_id);
   if (!_kvota_request_check_query (request, NULL, &error) ||
-      (orders = kvota_store_list_sale_orders (self->store,
-                                              !_kvota_principal_is_oversight (principal) && !is_intermediary (principal) ?
-                                              principal->organisation_id : 0,
-                                              is_intermediary (principal) ? principal->organisation_id : 0,
-                                              &error)) == NULL)
+      (orders = kvota_store_list_sale_orders (self->store, organisation_id, intermediary_id, &error)) == NULL)
     {
       _kvota_request_reply_error (request, error);
       return;

@@ -136,6 +136,19 @@ _kvota_principal_is_oversight (const KvotaPrincipal *principal)
   return (principal_access (principal) & ACCESS_OVERSIGHT) != 0;
 }
 
+/* What a principal may list of sale orders and buy requests: oversight
+ * sees all, an intermediary what it handles, anyone else its own. */
+void
+_kvota_principal_list_scope (const KvotaPrincipal *principal,
+                             gint64               *organisation_id,
+                             gint64               *intermediary_id)
+{
+  gboolean intermediary = kvota_holder_type_is_intermediary (principal->holder_type);
+
+  *organisation_id = !_kvota_principal_is_oversight (principal) && !intermediary ? principal->organisation_id : 0;
+  *intermediary_id = intermediary ? principal->organisation_id : 0;
+}
+
 /* Administrators must use two-factor login when the registry says so:
  * `kvotactl init` turns it on; a demo registry leaves it off. */
 gboolean
