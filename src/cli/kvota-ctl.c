@@ -438,15 +438,19 @@ report_cb (int    argc,
   g_autoptr(GOptionContext) context = _kvota_ctl_context ("report",
                                                           _("Print the yearly trading report from the ledger."));
   g_autoptr(KvotaStore) store = NULL;
-  g_autoptr(GArray) years = NULL;
+  g_autoptr(KvotaTradingReport) report = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *db = NULL;
   g_autofree char *format = NULL;
+  g_autofree char *table_name = NULL;
+  KvotaTradingTable table = KVOTA_TRADING_TABLE_YEARS;
   int year = 0;
   const GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("The registry database"), N_("PATH") },
     { "year", 0, 0, G_OPTION_ARG_INT, &year, N_("Only this year"), N_("YEAR") },
     { "format", 0, 0, G_OPTION_ARG_STRING, &format, N_("csv (default) or json"), N_("FORMAT") },
+    { "table", 0, 0, G_OPTION_ARG_STRING, &table_name,
+      N_("For CSV: years (default), months, sectors or accounts"), N_("TABLE") },
     { NULL }
   };
 
@@ -458,14 +462,16 @@ report_cb (int    argc,
     return _kvota_ctl_usage_error (_("The format is csv or json."));
   if (year != 0 && (year < KVOTA_VINTAGE_MIN || year > KVOTA_VINTAGE_MAX))
     return _kvota_ctl_usage_error (_("Give a year from 2013 to 2100."));
+  if (table_name != NULL && !kvota_trading_table_from_string (table_name, &table))
+    return _kvota_ctl_usage_error (_("The table is years, months, sectors or accounts."));
 
   if ((store = kvota_store_open (db, FALSE, &error)) == NULL ||
-      (years = kvota_store_trading_report (store, year, &error)) == NULL)
+      (report = kvota_store_trading_report (store, year, &error)) == NULL)
     return _kvota_ctl_fail (error);
 
   if (format != NULL && g_str_equal (format, "json"))
     {
-      g_autoptr(JsonNode) node = kvota_trading_report_to_json (years);
+      g_autoptr(JsonNode) node = kvota_trading_report_to_json (report);
       g_autoptr(JsonGenerator) generator = json_generator_new ();
       g_autofree char *text = NULL;
 
@@ -476,9 +482,69 @@ report_cb (int    argc,
     }
   else
     {
-      g_autofree char *csv = kvota_trading_report_to_csv (years);
+      g_autofree char *csv = kvota_trading_report_to_csv (report, table);
 
       g_print ("%s", csv);
+    }
+
+  return 0;
+}
+
+/* kvotactl four-eyes */
+
+static int
+four_eyes_cb (int    argc,
+              char **argv)
+{
+  g_autoptr(GOptionContext) context =
+    _kvota_ctl_context ("four-eyes",
+                        _("Show or set the quantity above which a transfer needs two administrators."));
+  g_autoptr(KvotaStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *db = NULL;
+  g_autofree char *threshold = NULL;
+  g_autofree char *current = NULL;
+  const GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("The registry database"), N_("PATH") },
+    { "threshold", 0, 0, G_OPTION_ARG_STRING, &threshold,
+      N_("A quantity in whole tonnes, or “off”"), N_("QUANTITY") },
+    { NULL }
+  };
+
+  if (!_kvota_ctl_parse (context, entries, &argc, &argv))
+    return 2;
+  if (need_db (db) == NULL)
+    return 2;
+
+  if (threshold != NULL && !g_str_equal (threshold, "off"))
+    {
+      KvotaQuantity quantity;
+
+      if (!kvota_quantity_parse (threshold, &quantity, NULL) || quantity <= 0)
+        return _kvota_ctl_usage_error (_("The threshold is a positive whole number of tonnes, or “off”."));
+      g_free (threshold);
+      threshold = g_strdup_printf ("%" G_GINT64_FORMAT, quantity);
+    }
+
+  if ((store = kvota_store_open (db, FALSE, &error)) == NULL)
+    return _kvota_ctl_fail (error);
+
+  if (threshold != NULL &&
+      !kvota_store_set_setting (store, "kvotactl", KVOTA_SETTING_FOUR_EYES_THRESHOLD, threshold, &error))
+    return _kvota_ctl_fail (error);
+
+  current = kvota_store_get_setting (store, KVOTA_SETTING_FOUR_EYES_THRESHOLD);
+  if (current == NULL || g_str_equal (current, "off") || g_str_equal (current, "0"))
+    g_print (_("Four eyes: off. One administrator confirms every transfer.\n"));
+  else
+    {
+      KvotaQuantity quantity = 0;
+      g_autofree char *shown = NULL;
+
+      kvota_quantity_parse (current, &quantity, NULL);
+      shown = kvota_quantity_format (quantity);
+      /* Translators: %s is a quantity of tonnes, such as 100 000. */
+      g_print (_("Four eyes: transfers of more than %s need two administrators.\n"), shown);
     }
 
   return 0;
@@ -491,6 +557,7 @@ static const Command commands[] = {
   { "backup", backup_cb, N_("Write a consistent backup while the server runs") },
   { "demo", demo_cb, N_("Create a demo registry and print its logins") },
   { "report", report_cb, N_("Print the yearly trading report") },
+  { "four-eyes", four_eyes_cb, N_("Show or set when a transfer needs two administrators") },
   { "nap", _kvota_ctl_nap, N_("Check a National Allocation Plan file, or print its plan: nap check, nap dump") },
   { "sheet", _kvota_ctl_sheet, N_("Show what the spreadsheet reader sees: sheet list, sheet dump") },
 };

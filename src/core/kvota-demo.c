@@ -378,12 +378,20 @@ kvota_demo_build (KvotaStore          *store,
         return NULL;
     }
 
-  transaction = kvota_store_propose_transfer (store, "zhasyl",
-                                              ((KvotaOrganisation *) g_ptr_array_index (created, 2))->account,
-                                              ((KvotaOrganisation *) g_ptr_array_index (created, 3))->account,
-                                              KVOTA_UNIT_TYPE_QUOTA, 2014, 15000, error);
-  if (transaction == NULL)
-    return NULL;
+  /* A trading company's own sale of what it bought, waiting for the
+   * administrator with its contract attached. */
+  {
+    g_autoptr(GPtrArray) documents = g_ptr_array_new_with_free_func (document_free);
+    KvotaDeal deal = { 85000, "2015-12-14", "KZ-2015-C-0417", documents };
+
+    g_ptr_array_add (documents, confirmation (2015, 99, 15000));
+    transaction = kvota_store_propose_transfer (store, "zhasyl",
+                                                ((KvotaOrganisation *) g_ptr_array_index (created, 2))->account,
+                                                ((KvotaOrganisation *) g_ptr_array_index (created, 3))->account,
+                                                KVOTA_UNIT_TYPE_QUOTA, 2014, 15000, &deal, error);
+    if (transaction == NULL)
+      return NULL;
+  }
 
   return g_steal_pointer (&logins);
 }

@@ -222,6 +222,13 @@ static const ErrorInfo error_info[KVOTA_ERROR_N_CODES] = {
   [KVOTA_ERROR_SURRENDER_EXCEEDS_EMISSIONS] =
     { "surrender-exceeds-emissions", 409,
       N_("The quantity is more than is still due for the verified emissions of that year."), NULL },
+  [KVOTA_ERROR_VINTAGE_AFTER_COMPLIANCE_YEAR] =
+    { "vintage-after-compliance-year", 409,
+      N_("Quotas of a later vintage than the compliance year cannot be surrendered for it."), NULL },
+  [KVOTA_ERROR_SECOND_PERSON_REQUIRED] =
+    { "second-person-required", 409,
+      N_("Whoever proposed or first approved this transaction cannot also confirm it: another administrator must."),
+      NULL },
 };
 
 /* Errors about one value of a request carry the value's name, so that the

@@ -97,9 +97,12 @@ typedef enum
   /* Compliance */
   KVOTA_ERROR_NO_VERIFIED_EMISSIONS,
   KVOTA_ERROR_SURRENDER_EXCEEDS_EMISSIONS,
+  KVOTA_ERROR_VINTAGE_AFTER_COMPLIANCE_YEAR,
+  /* Four eyes */
+  KVOTA_ERROR_SECOND_PERSON_REQUIRED,
 } KvotaError;
 
-#define KVOTA_ERROR_N_CODES (KVOTA_ERROR_SURRENDER_EXCEEDS_EMISSIONS + 1)
+#define KVOTA_ERROR_N_CODES (KVOTA_ERROR_SECOND_PERSON_REQUIRED + 1)
 
 GQuark       kvota_error_quark               (void);
 const char  *kvota_error_code_to_string      (KvotaError   code);

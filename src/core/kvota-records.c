@@ -458,6 +458,8 @@ kvota_transaction_free (KvotaTransaction *self)
   g_free (self->deal_date);
   g_free (self->reference);
   g_clear_pointer (&self->documents, g_ptr_array_unref);
+  g_free (self->approved_by);
+  g_clear_pointer (&self->approved, g_date_time_unref);
   g_free (self);
 }
 
@@ -526,6 +528,13 @@ kvota_transaction_to_json (const KvotaTransaction *self)
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "nap_id");
+  if (self->nap_id > 0)
+    json_builder_add_int_value (builder, self->nap_id);
+  else
+    json_builder_add_null_value (builder);
+  add_nullable_string (builder, "approved_by", self->approved_by);
+  add_time (builder, "approved", self->approved);
   json_builder_end_object (builder);
 
   return json_builder_get_root (builder);
@@ -616,6 +625,13 @@ kvota_transaction_from_json (JsonNode  *node,
               return NULL;
           }
       }
+    if ((member = json_object_get_member (object, "nap_id")) != NULL && !JSON_NODE_HOLDS_NULL (member) &&
+        !get_int (object, "nap_id", &self->nap_id, error))
+      return NULL;
+    if (json_object_has_member (object, "approved_by") &&
+        (!get_string (object, "approved_by", TRUE, &self->approved_by, error) ||
+         !get_time (object, "approved", TRUE, &self->approved, error)))
+      return NULL;
   }
 
   return g_steal_pointer (&self);

@@ -81,6 +81,9 @@ typedef struct
   char                  *deal_date;       /* YYYY-MM-DD, or NULL */
   char                  *reference;       /* the exchange or contract reference, or NULL */
   GPtrArray             *documents;       /* of KvotaTransactionDocument */
+  gint64                 nap_id;          /* the plan an issuance or withdrawal applies, or 0 */
+  char                  *approved_by;     /* the first of two administrators, or NULL */
+  GDateTime             *approved;
 } KvotaTransaction;
 
 typedef struct

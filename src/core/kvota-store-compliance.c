@@ -307,7 +307,8 @@ kvota_store_list_compliance (KvotaStore  *self,
  *
  * Surrenders available units against the verified emissions of @year, in
  * one database transaction with its audit entries. Refuses a year without
- * verified emissions and more than is still due for it.
+ * verified emissions, more than is still due for it, and units of a
+ * vintage after @year.
  *
  * Returns: (transfer full) (nullable): the completed surrender
  */
@@ -334,6 +335,14 @@ kvota_store_surrender (KvotaStore     *self,
 
   if (!check_year (year, error) || !kvota_quantity_validate (quantity, error))
     return NULL;
+
+  /* Quotas serve the year they were issued for and, carried forward,
+   * later ones: never an earlier year. */
+  if (vintage > year)
+    {
+      kvota_set_error (error, KVOTA_ERROR_VINTAGE_AFTER_COMPLIANCE_YEAR, "vintage");
+      return NULL;
+    }
 
   if (!_kvota_store_begin (self, error))
     return NULL;

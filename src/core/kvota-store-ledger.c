@@ -585,6 +585,7 @@ kvota_store_issue (KvotaStore     *self,
  * @unit_type: the unit type
  * @vintage: the vintage
  * @quantity: how many units
+ * @deal: (nullable): the price, date, reference and documents of the deal
  * @error: return location for a #GError, or %NULL
  *
  * Sets @quantity available units of @from_account aside as pending in a
@@ -601,6 +602,7 @@ kvota_store_propose_transfer (KvotaStore     *self,
                               KvotaUnitType   unit_type,
                               int             vintage,
                               KvotaQuantity   quantity,
+                              const KvotaDeal *deal,
                               GError        **error)
 {
   KvotaTransaction *transaction;
@@ -611,7 +613,8 @@ kvota_store_propose_transfer (KvotaStore     *self,
   g_return_val_if_fail (KVOTA_IS_STORE (self), NULL);
   g_return_val_if_fail (actor != NULL, NULL);
 
-  if (!kvota_quantity_validate (quantity, error) || !check_vintage (vintage, error))
+  if (!kvota_quantity_validate (quantity, error) || !check_vintage (vintage, error) ||
+      (deal != NULL && !_kvota_store_check_deal (deal, error)))
     return NULL;
 
   if (g_strcmp0 (from_account, to_account) == 0)
@@ -630,6 +633,7 @@ kvota_store_propose_transfer (KvotaStore     *self,
   id = _kvota_store_insert_transaction (self, KVOTA_TRANSACTION_KIND_TRANSFER, KVOTA_TRANSACTION_STATE_PROPOSED,
                            unit_type, vintage, quantity, from.id, to.id, actor, error);
   if (id == 0 ||
+      (deal != NULL && !_kvota_store_record_deal (self, id, 0, deal, error)) ||
       !move_units (self, from.id, unit_type, vintage, KVOTA_BLOCK_STATE_AVAILABLE, 0, quantity,
                    from.id, KVOTA_BLOCK_STATE_PENDING, id, id, error) ||
       (transaction = _kvota_store_audit_transaction (self, actor, "ledger.transfer.propose", id, NULL, error)) == NULL)
@@ -648,6 +652,166 @@ failed:
   return NULL;
 }
 
+typedef enum
+{
+  FOUR_EYES_SATISFIED,
+  FOUR_EYES_FIRST,
+  FOUR_EYES_REFUSED,
+} FourEyes;
+
+/* Nobody confirms a transfer they proposed. Above the registry's
+ * "four-eyes-threshold" setting (a quantity; absent, 0 or "off" turns it
+ * off), a transfer needs two administrators: the first confirmation only
+ * approves it, and a different administrator completes it. */
+static FourEyes
+check_four_eyes (KvotaStore              *self,
+                 const KvotaTransaction  *transaction,
+                 const char              *actor,
+                 GError                 **error)
+{
+  g_autofree char *setting = kvota_store_get_setting (self, KVOTA_SETTING_FOUR_EYES_THRESHOLD);
+  guint64 threshold = 0;
+
+  if (g_strcmp0 (transaction->proposed_by, actor) == 0 ||
+      g_strcmp0 (transaction->approved_by, actor) == 0)
+    {
+      kvota_set_error (error, KVOTA_ERROR_SECOND_PERSON_REQUIRED, NULL);
+      return FOUR_EYES_REFUSED;
+    }
+
+  if (setting != NULL && !g_str_equal (setting, "off") &&
+      !g_ascii_string_to_unsigned (setting, 10, 0, G_MAXINT64, &threshold, NULL))
+    {
+      /* A damaged setting must not turn the control off. */
+      threshold = 1;
+    }
+
+  if (threshold == 0 || (guint64) transaction->quantity <= threshold || transaction->approved_by != NULL)
+    return FOUR_EYES_SATISFIED;
+
+  return FOUR_EYES_FIRST;
+}
+
+/* The first of two confirmations: the units stay pending. */
+static gboolean
+record_approval (KvotaStore  *self,
+                 const char  *actor,
+                 gint64       transaction_id,
+                 GError     **error)
+{
+  g_autoptr(sqlite3_stmt) statement =
+    _kvota_store_prepare (self, "UPDATE transactions SET approved_by = ?, approved = ? "
+                                "WHERE id = ? AND state = 'proposed' AND approved_by IS NULL", error);
+  g_autofree char *now = _kvota_store_now ();
+
+  if (statement == NULL)
+    return FALSE;
+  sqlite3_bind_text (statement, 1, actor, -1, SQLITE_STATIC);
+  sqlite3_bind_text (statement, 2, now, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (statement, 3, transaction_id);
+  if (!_kvota_store_step_done (self, statement, error))
+    return FALSE;
+  g_assert (sqlite3_changes (self->db) == 1);
+  return TRUE;
+}
+
+/* Completes, rejects or cancels a proposed transfer: moves its pending
+ * units to the acquiring account or back, and records the decision. */
+static gboolean
+carry_out (KvotaStore              *self,
+           const char              *actor,
+           const KvotaTransaction  *before,
+           const Account           *from,
+           const Account           *to,
+           KvotaTransactionState    decision,
+           const char              *reason,
+           GError                 **error)
+{
+  gboolean confirm = decision == KVOTA_TRANSACTION_STATE_COMPLETED;
+
+  /* A blocked organisation's account neither sends nor receives, even
+   * units it proposed to send before the block; rejecting gives them back. */
+  if (confirm && from->organisation_state != KVOTA_USER_STATE_ACTIVE)
+    {
+      kvota_set_error (error, KVOTA_ERROR_ACCOUNT_BLOCKED, "from_account");
+      return FALSE;
+    }
+
+  if (confirm && to->organisation_state != KVOTA_USER_STATE_ACTIVE)
+    {
+      kvota_set_error (error, KVOTA_ERROR_ACCOUNT_BLOCKED, "to_account");
+      return FALSE;
+    }
+
+  /* Units sold from a sale order that is still open go back to it when
+   * the sale falls through; otherwise they become available. */
+  {
+    gint64 order = 0;
+
+    if (!confirm)
+      {
+        g_autoptr(sqlite3_stmt) statement =
+          _kvota_store_prepare (self, "SELECT o.id FROM transactions t JOIN sale_orders o "
+                                      "ON o.id = t.order_id WHERE t.id = ? AND o.state = 'open'", error);
+
+        if (statement == NULL)
+          return FALSE;
+        sqlite3_bind_int64 (statement, 1, before->id);
+        if (sqlite3_step (statement) == SQLITE_ROW)
+          order = sqlite3_column_int64 (statement, 0);
+      }
+
+    if (!_kvota_store_move_units (self, from->id, before->unit_type, before->vintage,
+                                  KVOTA_BLOCK_STATE_PENDING, before->id, 0, 0,
+                                  confirm ? to->id : from->id,
+                                  order > 0 ? KVOTA_BLOCK_STATE_RESERVED : KVOTA_BLOCK_STATE_AVAILABLE,
+                                  0, order, 0, error) ||
+        (order == 0 &&
+         !merge_blocks (self, confirm ? to->id : from->id, before->unit_type, before->vintage, error)))
+      return FALSE;
+  }
+
+  if (confirm)
+    {
+      /* A sale order with nothing left to sell or in sale is sold. */
+      g_autoptr(sqlite3_stmt) statement =
+        _kvota_store_prepare (self, "UPDATE sale_orders SET state = 'sold', closed = ?1 "
+                                    "WHERE id = (SELECT order_id FROM transactions WHERE id = ?2) "
+                                    "AND state = 'open' "
+                                    "AND NOT EXISTS (SELECT 1 FROM blocks WHERE order_id = sale_orders.id) "
+                                    "AND NOT EXISTS (SELECT 1 FROM transactions WHERE order_id = sale_orders.id "
+                                    "                AND state = 'proposed' AND id != ?2)", error);
+      g_autofree char *now = _kvota_store_now ();
+
+      if (statement == NULL)
+        return FALSE;
+      sqlite3_bind_text (statement, 1, now, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (statement, 2, before->id);
+      if (!_kvota_store_step_done (self, statement, error))
+        return FALSE;
+    }
+
+  {
+    g_autoptr(sqlite3_stmt) statement =
+      _kvota_store_prepare (self, "UPDATE transactions SET state = ?, decided_by = ?, reason = ?, "
+                                  "decided = ? WHERE id = ? AND state = 'proposed'", error);
+    g_autofree char *now = _kvota_store_now ();
+
+    if (statement == NULL)
+      return FALSE;
+    sqlite3_bind_text (statement, 1, kvota_transaction_state_to_string (decision), -1, SQLITE_STATIC);
+    sqlite3_bind_text (statement, 2, actor, -1, SQLITE_STATIC);
+    sqlite3_bind_text (statement, 3, reason, -1, SQLITE_STATIC);
+    sqlite3_bind_text (statement, 4, now, -1, SQLITE_STATIC);
+    sqlite3_bind_int64 (statement, 5, before->id);
+    if (!_kvota_store_step_done (self, statement, error))
+      return FALSE;
+    g_assert (sqlite3_changes (self->db) == 1);
+  }
+
+  return TRUE;
+}
+
 /**
  * kvota_store_decide_transfer:
  * @self: a #KvotaStore
@@ -662,7 +826,11 @@ failed:
  * Confirming moves the pending units to the acquiring account in one
  * transaction; a rejection or cancellation makes them available again.
  * A transfer is decided once: a second decision fails with
- * %KVOTA_ERROR_INVALID_STATE.
+ * %KVOTA_ERROR_INVALID_STATE. Nobody confirms what they proposed, and
+ * above the four-eyes threshold (see %KVOTA_SETTING_FOUR_EYES_THRESHOLD)
+ * the first administrator's confirmation only approves the transfer: it
+ * stays proposed, with its approval, until another administrator
+ * confirms it (%KVOTA_ERROR_SECOND_PERSON_REQUIRED for the same one).
  *
  * Returns: (transfer full) (nullable): the decided transfer
  */
@@ -678,6 +846,8 @@ kvota_store_decide_transfer (KvotaStore             *self,
   g_autoptr(JsonNode) before_node = NULL;
   KvotaTransaction *transaction;
   gboolean confirm = decision == KVOTA_TRANSACTION_STATE_COMPLETED;
+  FourEyes four_eyes = FOUR_EYES_SATISFIED;
+  const char *action;
   Account from;
   Account to;
 
@@ -708,92 +878,25 @@ kvota_store_decide_transfer (KvotaStore             *self,
       !lookup_account (self, before->to_account, "to_account", &to, error))
     goto failed;
 
-  /* A blocked organisation's account neither sends nor receives, even
-   * units it proposed to send before the block; rejecting gives them back. */
-  if (confirm && from.organisation_state != KVOTA_USER_STATE_ACTIVE)
+  if (confirm && (four_eyes = check_four_eyes (self, before, actor, error)) == FOUR_EYES_REFUSED)
+    goto failed;
+
+  if (four_eyes == FOUR_EYES_FIRST)
     {
-      kvota_set_error (error, KVOTA_ERROR_ACCOUNT_BLOCKED, "from_account");
-      goto failed;
-    }
-
-  if (confirm && to.organisation_state != KVOTA_USER_STATE_ACTIVE)
-    {
-      kvota_set_error (error, KVOTA_ERROR_ACCOUNT_BLOCKED, "to_account");
-      goto failed;
-    }
-
-  /* Units sold from a sale order that is still open go back to it when
-   * the sale falls through; otherwise they become available. */
-  {
-    gint64 order = 0;
-
-    if (!confirm)
-      {
-        g_autoptr(sqlite3_stmt) statement =
-          _kvota_store_prepare (self, "SELECT o.id FROM transactions t JOIN sale_orders o "
-                                      "ON o.id = t.order_id WHERE t.id = ? AND o.state = 'open'", error);
-
-        if (statement == NULL)
-          goto failed;
-        sqlite3_bind_int64 (statement, 1, transaction_id);
-        if (sqlite3_step (statement) == SQLITE_ROW)
-          order = sqlite3_column_int64 (statement, 0);
-      }
-
-    if (!_kvota_store_move_units (self, from.id, before->unit_type, before->vintage,
-                                  KVOTA_BLOCK_STATE_PENDING, transaction_id, 0, 0,
-                                  confirm ? to.id : from.id,
-                                  order > 0 ? KVOTA_BLOCK_STATE_RESERVED : KVOTA_BLOCK_STATE_AVAILABLE,
-                                  0, order, 0, error) ||
-        (order == 0 &&
-         !merge_blocks (self, confirm ? to.id : from.id, before->unit_type, before->vintage, error)))
-      goto failed;
-  }
-
-  if (confirm)
-    {
-      /* A sale order with nothing left to sell or in sale is sold. */
-      g_autoptr(sqlite3_stmt) statement =
-        _kvota_store_prepare (self, "UPDATE sale_orders SET state = 'sold', closed = ?1 "
-                                    "WHERE id = (SELECT order_id FROM transactions WHERE id = ?2) "
-                                    "AND state = 'open' "
-                                    "AND NOT EXISTS (SELECT 1 FROM blocks WHERE order_id = sale_orders.id) "
-                                    "AND NOT EXISTS (SELECT 1 FROM transactions WHERE order_id = sale_orders.id "
-                                    "                AND state = 'proposed' AND id != ?2)", error);
-      g_autofree char *now = _kvota_store_now ();
-
-      if (statement == NULL)
+      if (!record_approval (self, actor, transaction_id, error))
         goto failed;
-      sqlite3_bind_text (statement, 1, now, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (statement, 2, transaction_id);
-      if (!_kvota_store_step_done (self, statement, error))
-        goto failed;
+      action = "ledger.transfer.approve";
     }
-
-  {
-    g_autoptr(sqlite3_stmt) statement =
-      _kvota_store_prepare (self, "UPDATE transactions SET state = ?, decided_by = ?, reason = ?, "
-                                  "decided = ? WHERE id = ? AND state = 'proposed'", error);
-    g_autofree char *now = _kvota_store_now ();
-
-    if (statement == NULL)
-      goto failed;
-    sqlite3_bind_text (statement, 1, kvota_transaction_state_to_string (decision), -1, SQLITE_STATIC);
-    sqlite3_bind_text (statement, 2, actor, -1, SQLITE_STATIC);
-    sqlite3_bind_text (statement, 3, reason, -1, SQLITE_STATIC);
-    sqlite3_bind_text (statement, 4, now, -1, SQLITE_STATIC);
-    sqlite3_bind_int64 (statement, 5, transaction_id);
-    if (!_kvota_store_step_done (self, statement, error))
-      goto failed;
-    g_assert (sqlite3_changes (self->db) == 1);
-  }
+  else
+    {
+      if (!carry_out (self, actor, before, &from, &to, decision, reason, error))
+        goto failed;
+      action = confirm ? "ledger.transfer.confirm" :
+               decision == KVOTA_TRANSACTION_STATE_REJECTED ? "ledger.transfer.reject" : "ledger.transfer.cancel";
+    }
 
   before_node = kvota_transaction_to_json (before);
-  transaction = _kvota_store_audit_transaction (self, actor,
-                                   confirm ? "ledger.transfer.confirm" :
-                                   decision == KVOTA_TRANSACTION_STATE_REJECTED ?
-                                   "ledger.transfer.reject" : "ledger.transfer.cancel",
-                                   transaction_id, before_node, error);
+  transaction = _kvota_store_audit_transaction (self, actor, action, transaction_id, before_node, error);
   if (transaction == NULL)
     goto failed;
 
@@ -935,7 +1038,8 @@ kvota_store_get_transaction (KvotaStore  *self,
       _kvota_store_prepare (self,
                             "SELECT t.id, t.kind, t.state, t.unit_type, t.vintage, t.quantity, "
                             "f.number, d.number, t.proposed_by, t.decided_by, t.reason, "
-                            "t.created, t.decided, t.order_id, t.price, t.deal_date, t.reference "
+                            "t.created, t.decided, t.order_id, t.price, t.deal_date, t.reference, "
+                            "t.nap_id, t.approved_by, t.approved "
                             "FROM transactions t "
                             "LEFT JOIN accounts f ON f.id = t.from_account "
                             "LEFT JOIN accounts d ON d.id = t.to_account WHERE t.id = ?", error);
@@ -967,6 +1071,10 @@ kvota_store_get_transaction (KvotaStore  *self,
     transaction->price = sqlite3_column_type (statement, 14) == SQLITE_NULL ? -1 : sqlite3_column_int64 (statement, 14);
     transaction->deal_date = g_strdup ((const char *) sqlite3_column_text (statement, 15));
     transaction->reference = g_strdup ((const char *) sqlite3_column_text (statement, 16));
+    transaction->nap_id = sqlite3_column_int64 (statement, 17);
+    transaction->approved_by = g_strdup ((const char *) sqlite3_column_text (statement, 18));
+    if ((text = (const char *) sqlite3_column_text (statement, 19)) != NULL)
+      transaction->approved = kvota_timestamp_parse (text);
   }
 
   {
@@ -1381,6 +1489,32 @@ kvota_store_check_ledger (KvotaStore  *self,
       {
         g_set_error_literal (error, KVOTA_ERROR, KVOTA_ERROR_INVARIANT_BROKEN,
                              _("The reserved units do not match the open sale orders."));
+        goto failed;
+      }
+  }
+
+  {
+    /* The trading report reads statistics the triggers keep: they must
+     * be exactly what the history of completed transfers says. */
+    g_autoptr(sqlite3_stmt) statement =
+      _kvota_store_prepare (self,
+                            "SELECT (SELECT count (*) FROM (SELECT * FROM trading_months EXCEPT "
+                            KVOTA_TRADING_MONTHS_QUERY ")) + (SELECT count (*) FROM ("
+                            KVOTA_TRADING_MONTHS_QUERY " EXCEPT SELECT * FROM trading_months)) + "
+                            "(SELECT count (*) FROM (SELECT * FROM trading_sectors EXCEPT "
+                            KVOTA_TRADING_SECTORS_QUERY ")) + (SELECT count (*) FROM ("
+                            KVOTA_TRADING_SECTORS_QUERY " EXCEPT SELECT * FROM trading_sectors)) + "
+                            "(SELECT count (*) FROM (SELECT * FROM trading_accounts EXCEPT "
+                            KVOTA_TRADING_ACCOUNTS_QUERY ")) + (SELECT count (*) FROM ("
+                            KVOTA_TRADING_ACCOUNTS_QUERY " EXCEPT SELECT * FROM trading_accounts))",
+                            error);
+
+    if (statement == NULL)
+      goto failed;
+    if (sqlite3_step (statement) != SQLITE_ROW || sqlite3_column_int64 (statement, 0) != 0)
+      {
+        g_set_error_literal (error, KVOTA_ERROR, KVOTA_ERROR_INVARIANT_BROKEN,
+                             _("The trading statistics do not match the completed transfers."));
         goto failed;
       }
   }

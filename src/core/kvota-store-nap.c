@@ -467,6 +467,7 @@ nature_user_is_blocked (KvotaStore *self,
 static gboolean
 settle (KvotaStore     *self,
         const char     *actor,
+        gint64          nap_id,
         const char     *account,
         int             year,
         KvotaQuantity   delta,
@@ -487,6 +488,19 @@ settle (KvotaStore     *self,
   if (transaction == NULL)
     return FALSE;
 
+  /* The life of a unit names the plan that issued or withdrew it. */
+  {
+    g_autoptr(sqlite3_stmt) statement =
+      _kvota_store_prepare (self, "UPDATE transactions SET nap_id = ? WHERE id = ?", error);
+
+    if (statement == NULL)
+      return FALSE;
+    sqlite3_bind_int64 (statement, 1, nap_id);
+    sqlite3_bind_int64 (statement, 2, transaction->id);
+    if (!_kvota_store_step_done (self, statement, error))
+      return FALSE;
+  }
+
   result->n_transactions++;
   if (delta > 0)
     return kvota_quantity_add (result->issued, delta, &result->issued, error);
@@ -499,6 +513,7 @@ insert_allocation (KvotaStore    *self,
                    gint64         nap_id,
                    const char    *bin,
                    const char    *installation,
+                   const char    *sector,
                    int            year,
                    KvotaQuantity  entitled,
                    KvotaQuantity  issued,
@@ -506,9 +521,9 @@ insert_allocation (KvotaStore    *self,
 {
   g_autoptr(sqlite3_stmt) statement =
     _kvota_store_prepare (self, "INSERT INTO nap_allocations (nap_id, bin, installation, year, entitled, "
-                                "issued) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (nap_id, bin, installation, "
-                                "year) DO UPDATE SET entitled = entitled + excluded.entitled, "
-                                "issued = issued + excluded.issued", error);
+                                "issued, sector) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (nap_id, bin, "
+                                "installation, year) DO UPDATE SET entitled = entitled + excluded.entitled, "
+                                "issued = issued + excluded.issued, sector = coalesce (sector, excluded.sector)", error);
 
   if (statement == NULL)
     return FALSE;
@@ -519,6 +534,7 @@ insert_allocation (KvotaStore    *self,
   sqlite3_bind_int (statement, 4, year);
   sqlite3_bind_int64 (statement, 5, entitled);
   sqlite3_bind_int64 (statement, 6, issued);
+  sqlite3_bind_text (statement, 7, sector, -1, SQLITE_STATIC);
   return _kvota_store_step_done (self, statement, error);
 }
 
@@ -667,14 +683,15 @@ kvota_store_apply_nap (KvotaStore           *self,
 
           if (account != NULL)
             {
-              if (!settle (self, actor, account, year, entitled - issued_before, reason, result, error))
+              if (!settle (self, actor, id, account, year, entitled - issued_before, reason, result, error))
                 goto failed;
               issued = entitled;
             }
           else if (!kvota_quantity_add (result->waiting, entitled - issued_before, &result->waiting, error))
             goto failed;
 
-          if (!insert_allocation (self, id, line->bin, line->installation, year, entitled, issued, error))
+          if (!insert_allocation (self, id, line->bin, line->installation, line->sector, year, entitled,
+                                  issued, error))
             goto failed;
           g_hash_table_remove (previous, allocation_id);
         }
@@ -696,9 +713,9 @@ kvota_store_apply_nap (KvotaStore           *self,
           goto failed;
         }
       if (before->issued > 0 &&
-          !settle (self, actor, account, year, -before->issued, reason, result, error))
+          !settle (self, actor, id, account, year, -before->issued, reason, result, error))
         goto failed;
-      if (!insert_allocation (self, id, parts[0], parts[1], year, 0, 0, error))
+      if (!insert_allocation (self, id, parts[0], parts[1], NULL, year, 0, 0, error))
         goto failed;
     }
 
@@ -756,7 +773,7 @@ _kvota_store_issue_waiting (KvotaStore  *self,
 
   {
     g_autoptr(sqlite3_stmt) statement =
-      _kvota_store_prepare (self, "SELECT a.year, sum (a.entitled - a.issued) FROM nap_allocations a "
+      _kvota_store_prepare (self, "SELECT a.year, sum (a.entitled - a.issued), max (a.nap_id) FROM nap_allocations a "
                                   "JOIN naps n ON n.id = a.nap_id WHERE n.state = 'applied' "
                                   "AND a.bin = ? AND a.issued < a.entitled GROUP BY a.year", error);
 
@@ -765,7 +782,8 @@ _kvota_store_issue_waiting (KvotaStore  *self,
     sqlite3_bind_text (statement, 1, bin, -1, SQLITE_STATIC);
     while ((rc = sqlite3_step (statement)) == SQLITE_ROW)
       {
-        gint64 item[3] = { sqlite3_column_int64 (statement, 0), sqlite3_column_int64 (statement, 1), 0 };
+        gint64 item[3] = { sqlite3_column_int64 (statement, 0), sqlite3_column_int64 (statement, 1),
+                           sqlite3_column_int64 (statement, 2) };
 
         g_array_append_vals (waiting, item, 1);
       }
@@ -777,7 +795,7 @@ _kvota_store_issue_waiting (KvotaStore  *self,
     {
       gint64 *item = &g_array_index (waiting, gint64, i * 3);
 
-      if (!settle (self, actor, account, (int) item[0], item[1], NULL, &result, error))
+      if (!settle (self, actor, item[2], account, (int) item[0], item[1], NULL, &result, error))
         return FALSE;
     }
 

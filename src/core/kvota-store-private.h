@@ -23,6 +23,20 @@ struct _KvotaStore
   GHashTable *statements;
 };
 
+/* The trading report's statistics as the history of completed transfers
+ * gives them (the view trading_completed): they fill the tables when the
+ * schema gains them, and kvota_store_check_ledger() compares. */
+#define KVOTA_TRADING_MONTHS_QUERY \
+  "SELECT year, month, sum (quantity), count (*), sum (iif (price IS NULL, 0, quantity)), " \
+  "sum (coalesce (price * quantity, 0)), min (price), max (price) " \
+  "FROM trading_completed GROUP BY year, month"
+#define KVOTA_TRADING_SECTORS_QUERY \
+  "SELECT year, sector, sum (quantity), count (*) FROM trading_completed GROUP BY year, sector"
+#define KVOTA_TRADING_ACCOUNTS_QUERY \
+  "SELECT year, account, sum (sold), sum (bought), count (*) FROM (" \
+  "SELECT year, from_account AS account, quantity AS sold, 0 AS bought FROM trading_completed " \
+  "UNION ALL SELECT year, to_account, 0, quantity FROM trading_completed) GROUP BY year, account"
+
 /* A statement from the cache goes back to it reset, not finalized. */
 static inline void
 _kvota_statement_release (sqlite3_stmt *statement)
@@ -32,6 +46,13 @@ _kvota_statement_release (sqlite3_stmt *statement)
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, _kvota_statement_release)
 
+gboolean      _kvota_store_record_deal   (KvotaStore       *self,
+                                          gint64            transaction_id,
+                                          gint64            order_id,
+                                          const KvotaDeal  *deal,
+                                          GError          **error);
+gboolean      _kvota_store_check_deal    (const KvotaDeal  *deal,
+                                          GError          **error);
 sqlite3_stmt *_kvota_store_prepare       (KvotaStore    *self,
                                           const char    *sql,
                                           GError       **error);

@@ -11,6 +11,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "kvota-csv.h"
 #include "kvota-error.h"
 #include "kvota-json.h"
 #include "kvota-store-private.h"
@@ -459,6 +460,76 @@ failed:
   return FALSE;
 }
 
+/* Records what confirms a proposed transfer: its sale order (or 0), price,
+ * date and reference, and its documents, stored once by their hash. */
+gboolean
+_kvota_store_record_deal (KvotaStore       *self,
+                          gint64            transaction_id,
+                          gint64            order_id,
+                          const KvotaDeal  *deal,
+                          GError          **error)
+{
+  {
+    g_autoptr(sqlite3_stmt) statement =
+      _kvota_store_prepare (self, "UPDATE transactions SET order_id = ?, price = ?, deal_date = ?, "
+                                  "reference = ? WHERE id = ?", error);
+
+    if (statement == NULL)
+      return FALSE;
+    if (order_id > 0)
+      sqlite3_bind_int64 (statement, 1, order_id);
+    if (deal->price >= 0)
+      sqlite3_bind_int64 (statement, 2, deal->price);
+    sqlite3_bind_text (statement, 3, deal->deal_date, -1, SQLITE_STATIC);
+    sqlite3_bind_text (statement, 4, deal->reference, -1, SQLITE_STATIC);
+    sqlite3_bind_int64 (statement, 5, transaction_id);
+    if (!_kvota_store_step_done (self, statement, error))
+      return FALSE;
+  }
+
+  for (guint i = 0; deal->documents != NULL && i < deal->documents->len; i++)
+    {
+      KvotaDocument *document = g_ptr_array_index (deal->documents, i);
+      g_autoptr(sqlite3_stmt) statement = NULL;
+      g_autofree char *sha256 = NULL;
+
+      if ((sha256 = _kvota_store_insert_document (self, document->bytes, document->content_type, error)) == NULL)
+        return FALSE;
+
+      statement = _kvota_store_prepare (self, "INSERT INTO transaction_documents (transaction_id, sha256, name) "
+                                              "VALUES (?, ?, ?) ON CONFLICT DO NOTHING", error);
+      if (statement == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (statement, 1, transaction_id);
+      sqlite3_bind_text (statement, 2, sha256, -1, SQLITE_STATIC);
+      sqlite3_bind_text (statement, 3, document->name, -1, SQLITE_STATIC);
+      if (!_kvota_store_step_done (self, statement, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* What a deal's caller may get wrong before anything is written. */
+gboolean
+_kvota_store_check_deal (const KvotaDeal  *deal,
+                         GError          **error)
+{
+  if (deal->price < -1)
+    {
+      kvota_set_error (error, KVOTA_ERROR_INVALID_VALUE, "price_tiyn");
+      return FALSE;
+    }
+
+  if (deal->reference != NULL && !kvota_json_text_is_clean (deal->reference, FALSE))
+    {
+      kvota_set_error (error, KVOTA_ERROR_INVALID_VALUE, "reference");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 /**
  * kvota_store_propose_sale:
  * @self: a #KvotaStore
@@ -508,11 +579,12 @@ kvota_store_propose_sale (KvotaStore     *self,
       return NULL;
     }
 
-  if (reference != NULL && !kvota_json_text_is_clean (reference, FALSE))
-    {
-      kvota_set_error (error, KVOTA_ERROR_INVALID_VALUE, "reference");
+  {
+    KvotaDeal deal = { price, deal_date, reference, documents };
+
+    if (!_kvota_store_check_deal (&deal, error))
       return NULL;
-    }
+  }
 
   if (!_kvota_store_begin (self, error))
     return NULL;
@@ -561,40 +633,11 @@ kvota_store_propose_sale (KvotaStore     *self,
     goto failed;
 
   {
-    g_autoptr(sqlite3_stmt) statement =
-      _kvota_store_prepare (self, "UPDATE transactions SET order_id = ?, price = ?, deal_date = ?, "
-                                  "reference = ? WHERE id = ?", error);
+    KvotaDeal deal = { price, deal_date, reference, documents };
 
-    if (statement == NULL)
-      goto failed;
-    sqlite3_bind_int64 (statement, 1, order_id);
-    sqlite3_bind_int64 (statement, 2, price);
-    sqlite3_bind_text (statement, 3, deal_date, -1, SQLITE_STATIC);
-    sqlite3_bind_text (statement, 4, reference, -1, SQLITE_STATIC);
-    sqlite3_bind_int64 (statement, 5, id);
-    if (!_kvota_store_step_done (self, statement, error))
+    if (!_kvota_store_record_deal (self, id, order_id, &deal, error))
       goto failed;
   }
-
-  for (guint i = 0; documents != NULL && i < documents->len; i++)
-    {
-      KvotaDocument *document = g_ptr_array_index (documents, i);
-      g_autoptr(sqlite3_stmt) statement = NULL;
-      g_autofree char *sha256 = NULL;
-
-      if ((sha256 = _kvota_store_insert_document (self, document->bytes, document->content_type, error)) == NULL)
-        goto failed;
-
-      statement = _kvota_store_prepare (self, "INSERT INTO transaction_documents (transaction_id, sha256, name) "
-                                              "VALUES (?, ?, ?) ON CONFLICT DO NOTHING", error);
-      if (statement == NULL)
-        goto failed;
-      sqlite3_bind_int64 (statement, 1, id);
-      sqlite3_bind_text (statement, 2, sha256, -1, SQLITE_STATIC);
-      sqlite3_bind_text (statement, 3, document->name, -1, SQLITE_STATIC);
-      if (!_kvota_store_step_done (self, statement, error))
-        goto failed;
-    }
 
   if (!_kvota_store_move_units (self, from_id, order->unit_type, order->vintage, KVOTA_BLOCK_STATE_RESERVED,
                                 0, order_id, quantity, from_id, KVOTA_BLOCK_STATE_PENDING, id, 0, id, error) ||
@@ -615,85 +658,345 @@ failed:
   return NULL;
 }
 
+static void
+trading_sector_free (gpointer data)
+{
+  KvotaTradingSector *sector = data;
+
+  g_free (sector->sector);
+  g_free (sector);
+}
+
+static void
+trading_account_free (gpointer data)
+{
+  KvotaTradingAccount *account = data;
+
+  g_free (account->account);
+  g_free (account->name);
+  g_free (account);
+}
+
+void
+kvota_trading_report_free (KvotaTradingReport *report)
+{
+  if (report == NULL)
+    return;
+
+  g_clear_pointer (&report->years, g_array_unref);
+  g_clear_pointer (&report->months, g_array_unref);
+  g_clear_pointer (&report->sectors, g_ptr_array_unref);
+  g_clear_pointer (&report->accounts, g_ptr_array_unref);
+  g_free (report);
+}
+
+static gint64
+column_price (sqlite3_stmt *statement,
+              int           column)
+{
+  return sqlite3_column_type (statement, column) == SQLITE_NULL ? -1 : sqlite3_column_int64 (statement, column);
+}
+
+/* Reads (year, month, quantity, transactions, priced quantity, value, min
+ * price, max price) rows into @figures. */
+static gboolean
+read_figures (KvotaStore    *self,
+              sqlite3_stmt  *statement,
+              int            year,
+              GArray        *figures,
+              GError       **error)
+{
+  int rc;
+
+  sqlite3_bind_int (statement, 1, year);
+  while ((rc = sqlite3_step (statement)) == SQLITE_ROW)
+    {
+      KvotaTradingFigures entry = {
+        sqlite3_column_int (statement, 0),
+        sqlite3_column_int (statement, 1),
+        sqlite3_column_int64 (statement, 2),
+        sqlite3_column_int64 (statement, 3),
+        sqlite3_column_int64 (statement, 4),
+        sqlite3_column_int64 (statement, 5),
+        column_price (statement, 6),
+        column_price (statement, 7),
+      };
+
+      g_array_append_val (figures, entry);
+    }
+
+  return rc == SQLITE_DONE || _kvota_store_storage_error (self, error);
+}
+
 /**
  * kvota_store_trading_report:
  * @self: a #KvotaStore
  * @year: a year, or 0 for every year
  * @error: return location for a #GError, or %NULL
  *
- * Counts the completed transfers of quotas of each year, by their deal
- * date (their confirmation date when they have none: transfers between
- * trading companies), and the quotas they moved.
+ * The trading report: the completed transfers of quotas of each year, by
+ * their deal date (their confirmation date when they have none), and the
+ * quotas they moved; by month, with the prices stated; by the sellers'
+ * sector; and the accounts that traded most. It reads the statistics the
+ * ledger keeps as transfers complete, so it costs the same for ten
+ * transfers or ten million.
  *
- * Returns: (transfer full) (element-type KvotaTradingYear): one entry a
- *   year, oldest first
+ * Returns: (transfer full): the report; a year without trades has no line
  */
-GArray *
+KvotaTradingReport *
 kvota_store_trading_report (KvotaStore  *self,
                             int          year,
                             GError     **error)
 {
-  g_autoptr(sqlite3_stmt) statement = NULL;
-  g_autoptr(GArray) years = g_array_new (FALSE, TRUE, sizeof (KvotaTradingYear));
+  g_autoptr(KvotaTradingReport) report = g_new0 (KvotaTradingReport, 1);
   int rc;
 
   g_return_val_if_fail (KVOTA_IS_STORE (self), NULL);
 
-  statement = _kvota_store_prepare (self,
-                                    "SELECT CAST (substr (coalesce (deal_date, decided), 1, 4) AS INTEGER) AS y, "
-                                    "sum (quantity), count (*) FROM transactions "
-                                    "WHERE kind = 'transfer' AND state = 'completed' AND unit_type = 'quota' "
-                                    "AND (?1 = 0 OR y = ?1) "
-                                    "GROUP BY y ORDER BY y", error);
-  if (statement == NULL)
-    return NULL;
+  report->years = g_array_new (FALSE, TRUE, sizeof (KvotaTradingFigures));
+  report->months = g_array_new (FALSE, TRUE, sizeof (KvotaTradingFigures));
+  report->sectors = g_ptr_array_new_with_free_func (trading_sector_free);
+  report->accounts = g_ptr_array_new_with_free_func (trading_account_free);
 
-  sqlite3_bind_int (statement, 1, year);
-  while ((rc = sqlite3_step (statement)) == SQLITE_ROW)
-    {
-      KvotaTradingYear entry = {
-        sqlite3_column_int (statement, 0),
-        sqlite3_column_int64 (statement, 1),
-        sqlite3_column_int64 (statement, 2),
-      };
-
-      g_array_append_val (years, entry);
-    }
-
-  if (rc != SQLITE_DONE)
+  /* One read transaction: the four tables agree with each other. */
+  if (sqlite3_exec (self->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
     {
       _kvota_store_storage_error (self, error);
       return NULL;
     }
 
-  return g_steal_pointer (&years);
+  {
+    g_autoptr(sqlite3_stmt) statement =
+      _kvota_store_prepare (self, "SELECT year, 0, sum (quantity), sum (transactions), sum (priced_quantity), "
+                                  "sum (value), min (min_price), max (max_price) FROM trading_months "
+                                  "WHERE ?1 = 0 OR year = ?1 GROUP BY year ORDER BY year", error);
+
+    if (statement == NULL || !read_figures (self, statement, year, report->years, error))
+      goto failed;
+  }
+
+  {
+    g_autoptr(sqlite3_stmt) statement =
+      _kvota_store_prepare (self, "SELECT year, month, quantity, transactions, priced_quantity, value, "
+                                  "min_price, max_price FROM trading_months "
+                                  "WHERE ?1 = 0 OR year = ?1 ORDER BY year, month", error);
+    g_autoptr(GArray) traded = g_array_new (FALSE, TRUE, sizeof (KvotaTradingFigures));
+    guint next = 0;
+
+    if (statement == NULL || !read_figures (self, statement, year, traded, error))
+      goto failed;
+
+    /* Every month of a year that traded, quiet ones as zeros: a chart
+     * and a spreadsheet want all twelve. */
+    for (guint i = 0; i < report->years->len; i++)
+      for (int month = 1; month <= 12; month++)
+        {
+          KvotaTradingFigures quiet = { g_array_index (report->years, KvotaTradingFigures, i).year,
+                                        month, 0, 0, 0, 0, -1, -1 };
+          const KvotaTradingFigures *entry = next < traded->len ?
+                                             &g_array_index (traded, KvotaTradingFigures, next) : NULL;
+
+          if (entry != NULL && entry->year == quiet.year && entry->month == month)
+            {
+              g_array_append_vals (report->months, entry, 1);
+              next++;
+            }
+          else
+            g_array_append_val (report->months, quiet);
+        }
+  }
+
+  {
+    g_autoptr(sqlite3_stmt) statement =
+      _kvota_store_prepare (self, "SELECT year, sector, quantity, transactions FROM trading_sectors "
+                                  "WHERE ?1 = 0 OR year = ?1 ORDER BY year, quantity DESC, sector", error);
+
+    if (statement == NULL)
+      goto failed;
+    sqlite3_bind_int (statement, 1, year);
+    while ((rc = sqlite3_step (statement)) == SQLITE_ROW)
+      {
+        KvotaTradingSector *sector = g_new0 (KvotaTradingSector, 1);
+
+        sector->year = sqlite3_column_int (statement, 0);
+        sector->sector = g_strdup ((const char *) sqlite3_column_text (statement, 1));
+        sector->quotas = sqlite3_column_int64 (statement, 2);
+        sector->transactions = sqlite3_column_int64 (statement, 3);
+        g_ptr_array_add (report->sectors, sector);
+      }
+    if (rc != SQLITE_DONE)
+      {
+        _kvota_store_storage_error (self, error);
+        goto failed;
+      }
+  }
+
+  {
+    g_autoptr(sqlite3_stmt) statement =
+      _kvota_store_prepare (self, "SELECT t.year, t.rank, a.number, o.name, t.sold, t.bought, t.transactions "
+                                  "FROM (SELECT *, row_number () OVER (PARTITION BY year "
+                                  "      ORDER BY sold + bought DESC, account_id) AS rank "
+                                  "      FROM trading_accounts WHERE ?1 = 0 OR year = ?1) t "
+                                  "JOIN accounts a ON a.id = t.account_id "
+                                  "JOIN organisations o ON o.id = a.organisation_id "
+                                  "WHERE t.rank <= ?2 ORDER BY t.year, t.rank", error);
+
+    if (statement == NULL)
+      goto failed;
+    sqlite3_bind_int (statement, 1, year);
+    sqlite3_bind_int (statement, 2, KVOTA_TRADING_TOP_ACCOUNTS);
+    while ((rc = sqlite3_step (statement)) == SQLITE_ROW)
+      {
+        KvotaTradingAccount *account = g_new0 (KvotaTradingAccount, 1);
+
+        account->year = sqlite3_column_int (statement, 0);
+        account->rank = (guint) sqlite3_column_int (statement, 1);
+        account->account = g_strdup ((const char *) sqlite3_column_text (statement, 2));
+        account->name = g_strdup ((const char *) sqlite3_column_text (statement, 3));
+        account->sold = sqlite3_column_int64 (statement, 4);
+        account->bought = sqlite3_column_int64 (statement, 5);
+        account->transactions = sqlite3_column_int64 (statement, 6);
+        g_ptr_array_add (report->accounts, account);
+      }
+    if (rc != SQLITE_DONE)
+      {
+        _kvota_store_storage_error (self, error);
+        goto failed;
+      }
+  }
+
+  sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL);
+  return g_steal_pointer (&report);
+
+failed:
+  _kvota_store_rollback (self);
+  return NULL;
+}
+
+/* {"min_tiyn", "max_tiyn", "average_tiyn", "priced_quotas"}, or null when
+ * no transfer stated a price. The average is weighted by quantity and
+ * rounded to the nearest tiyn. */
+static void
+add_prices (JsonBuilder               *builder,
+            const KvotaTradingFigures *figures)
+{
+  json_builder_set_member_name (builder, "prices");
+  if (figures->priced_quotas <= 0)
+    {
+      json_builder_add_null_value (builder);
+      return;
+    }
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "min_tiyn");
+  json_builder_add_int_value (builder, figures->min_price);
+  json_builder_set_member_name (builder, "max_tiyn");
+  json_builder_add_int_value (builder, figures->max_price);
+  json_builder_set_member_name (builder, "average_tiyn");
+  json_builder_add_int_value (builder, (figures->value + figures->priced_quotas / 2) / figures->priced_quotas);
+  json_builder_set_member_name (builder, "priced_quotas");
+  json_builder_add_int_value (builder, figures->priced_quotas);
+  json_builder_end_object (builder);
+}
+
+static void
+add_figures (JsonBuilder               *builder,
+             const KvotaTradingFigures *figures)
+{
+  json_builder_set_member_name (builder, "quotas_traded");
+  json_builder_add_int_value (builder, figures->quotas);
+  json_builder_set_member_name (builder, "transactions");
+  json_builder_add_int_value (builder, figures->transactions);
+  add_prices (builder, figures);
 }
 
 /**
  * kvota_trading_report_to_json:
- * @years: (element-type KvotaTradingYear): from kvota_store_trading_report()
+ * @report: from kvota_store_trading_report()
  *
- * Returns: (transfer full): `{"years": [{"year", "quotas_traded", "transactions"}, …]}`
+ * Returns: (transfer full): `{"years": [{"year", "quotas_traded",
+ *   "transactions", "prices", "months", "sectors", "top_accounts"}, …]}`
  */
 JsonNode *
-kvota_trading_report_to_json (GArray *years)
+kvota_trading_report_to_json (const KvotaTradingReport *report)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+
+  g_return_val_if_fail (report != NULL, NULL);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "years");
   json_builder_begin_array (builder);
-  for (guint i = 0; i < years->len; i++)
+  for (guint i = 0; i < report->years->len; i++)
     {
-      const KvotaTradingYear *entry = &g_array_index (years, KvotaTradingYear, i);
+      const KvotaTradingFigures *entry = &g_array_index (report->years, KvotaTradingFigures, i);
 
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "year");
       json_builder_add_int_value (builder, entry->year);
-      json_builder_set_member_name (builder, "quotas_traded");
-      json_builder_add_int_value (builder, entry->quotas);
-      json_builder_set_member_name (builder, "transactions");
-      json_builder_add_int_value (builder, entry->transactions);
+      add_figures (builder, entry);
+
+      json_builder_set_member_name (builder, "months");
+      json_builder_begin_array (builder);
+      for (guint j = 0; j < report->months->len; j++)
+        {
+          const KvotaTradingFigures *month = &g_array_index (report->months, KvotaTradingFigures, j);
+
+          if (month->year != entry->year)
+            continue;
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "month");
+          json_builder_add_int_value (builder, month->month);
+          add_figures (builder, month);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+
+      json_builder_set_member_name (builder, "sectors");
+      json_builder_begin_array (builder);
+      for (guint j = 0; j < report->sectors->len; j++)
+        {
+          const KvotaTradingSector *sector = g_ptr_array_index (report->sectors, j);
+
+          if (sector->year != entry->year)
+            continue;
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "sector");
+          if (sector->sector[0] != '\0')
+            json_builder_add_string_value (builder, sector->sector);
+          else
+            json_builder_add_null_value (builder);
+          json_builder_set_member_name (builder, "quotas_traded");
+          json_builder_add_int_value (builder, sector->quotas);
+          json_builder_set_member_name (builder, "transactions");
+          json_builder_add_int_value (builder, sector->transactions);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+
+      json_builder_set_member_name (builder, "top_accounts");
+      json_builder_begin_array (builder);
+      for (guint j = 0; j < report->accounts->len; j++)
+        {
+          const KvotaTradingAccount *account = g_ptr_array_index (report->accounts, j);
+
+          if (account->year != entry->year)
+            continue;
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "account");
+          json_builder_add_string_value (builder, account->account);
+          json_builder_set_member_name (builder, "name");
+          json_builder_add_string_value (builder, account->name);
+          json_builder_set_member_name (builder, "sold");
+          json_builder_add_int_value (builder, account->sold);
+          json_builder_set_member_name (builder, "bought");
+          json_builder_add_int_value (builder, account->bought);
+          json_builder_set_member_name (builder, "transactions");
+          json_builder_add_int_value (builder, account->transactions);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -702,24 +1005,118 @@ kvota_trading_report_to_json (GArray *years)
   return json_builder_get_root (builder);
 }
 
+static void
+append_price (GString *csv,
+              gint64   price)
+{
+  if (price >= 0)
+    g_string_append_printf (csv, "%" G_GINT64_FORMAT, price);
+}
+
+/**
+ * kvota_trading_table_from_string:
+ * @string: `years`, `months`, `sectors` or `accounts`
+ * @table: (out): the table
+ *
+ * Returns: %TRUE if @string names a table of the trading report
+ */
+gboolean
+kvota_trading_table_from_string (const char        *string,
+                                 KvotaTradingTable *table)
+{
+  static const char * const names[] = { "years", "months", "sectors", "accounts" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (g_strcmp0 (string, names[i]) == 0)
+      {
+        *table = (KvotaTradingTable) i;
+        return TRUE;
+      }
+
+  return FALSE;
+}
+
 /**
  * kvota_trading_report_to_csv:
- * @years: (element-type KvotaTradingYear): from kvota_store_trading_report()
+ * @report: from kvota_store_trading_report()
+ * @table: which table
  *
- * Returns: (transfer full): the header `year,quotas_traded,transactions`
- *   and one line a year
+ * Returns: (transfer full): the table as CSV. The yearly table has the
+ *   header `year,quotas_traded,transactions`; the monthly one
+ *   `year,month,quotas_traded,transactions,min_price_tiyn,max_price_tiyn,average_price_tiyn`;
+ *   the sectors `year,sector,quotas_traded,transactions`; the top accounts
+ *   `year,rank,account,name,sold,bought,transactions`.
  */
 char *
-kvota_trading_report_to_csv (GArray *years)
+kvota_trading_report_to_csv (const KvotaTradingReport *report,
+                             KvotaTradingTable         table)
 {
-  GString *csv = g_string_new ("year,quotas_traded,transactions\n");
+  GString *csv = g_string_new (NULL);
 
-  for (guint i = 0; i < years->len; i++)
+  g_return_val_if_fail (report != NULL, NULL);
+
+  switch (table)
     {
-      const KvotaTradingYear *entry = &g_array_index (years, KvotaTradingYear, i);
+    case KVOTA_TRADING_TABLE_YEARS:
+      g_string_append (csv, "year,quotas_traded,transactions\n");
+      for (guint i = 0; i < report->years->len; i++)
+        {
+          const KvotaTradingFigures *entry = &g_array_index (report->years, KvotaTradingFigures, i);
 
-      g_string_append_printf (csv, "%d,%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT "\n",
-                              entry->year, entry->quotas, entry->transactions);
+          g_string_append_printf (csv, "%d,%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT "\n",
+                                  entry->year, entry->quotas, entry->transactions);
+        }
+      break;
+
+    case KVOTA_TRADING_TABLE_MONTHS:
+      g_string_append (csv, "year,month,quotas_traded,transactions,min_price_tiyn,max_price_tiyn,"
+                            "average_price_tiyn\n");
+      for (guint i = 0; i < report->months->len; i++)
+        {
+          const KvotaTradingFigures *entry = &g_array_index (report->months, KvotaTradingFigures, i);
+
+          g_string_append_printf (csv, "%d,%d,%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",",
+                                  entry->year, entry->month, entry->quotas, entry->transactions);
+          append_price (csv, entry->min_price);
+          g_string_append_c (csv, ',');
+          append_price (csv, entry->max_price);
+          g_string_append_c (csv, ',');
+          if (entry->priced_quotas > 0)
+            append_price (csv, (entry->value + entry->priced_quotas / 2) / entry->priced_quotas);
+          g_string_append_c (csv, '\n');
+        }
+      break;
+
+    case KVOTA_TRADING_TABLE_SECTORS:
+      g_string_append (csv, "year,sector,quotas_traded,transactions\n");
+      for (guint i = 0; i < report->sectors->len; i++)
+        {
+          const KvotaTradingSector *sector = g_ptr_array_index (report->sectors, i);
+
+          g_string_append_printf (csv, "%d,", sector->year);
+          kvota_csv_append_field (csv, sector->sector);
+          g_string_append_printf (csv, ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT "\n",
+                                  sector->quotas, sector->transactions);
+        }
+      break;
+
+    case KVOTA_TRADING_TABLE_ACCOUNTS:
+      g_string_append (csv, "year,rank,account,name,sold,bought,transactions\n");
+      for (guint i = 0; i < report->accounts->len; i++)
+        {
+          const KvotaTradingAccount *account = g_ptr_array_index (report->accounts, i);
+
+          g_string_append_printf (csv, "%d,%u,", account->year, account->rank);
+          kvota_csv_append_field (csv, account->account);
+          g_string_append_c (csv, ',');
+          kvota_csv_append_field (csv, account->name);
+          g_string_append_printf (csv, ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT "\n",
+                                  account->sold, account->bought, account->transactions);
+        }
+      break;
+
+    default:
+      g_assert_not_reached ();
     }
 
   return g_string_free (csv, FALSE);

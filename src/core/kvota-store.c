@@ -24,6 +24,39 @@
 
 G_DEFINE_FINAL_TYPE (KvotaStore, kvota_store, G_TYPE_OBJECT)
 
+/* The sector of the holder of an account: the one of the latest applied
+ * plan that lists it with a sector, or NULL. A transfer keeps its
+ * seller's sector of the day it completed. */
+#define SELLER_SECTOR(account) \
+  "(SELECT a.sector FROM accounts c JOIN organisations o ON o.id = c.organisation_id " \
+  "  JOIN nap_allocations a ON a.bin = o.bin JOIN naps n ON n.id = a.nap_id AND n.state = 'applied' " \
+  "  WHERE c.id = " account " AND a.sector IS NOT NULL ORDER BY a.nap_id DESC LIMIT 1)"
+
+/* The body of the triggers that count a transfer that just completed
+ * (NEW) into the trading report's statistics. */
+#define TRADING_COUNT \
+  "UPDATE transactions SET sector = " SELLER_SECTOR ("NEW.from_account") " WHERE id = NEW.id;" \
+  "INSERT INTO trading_months SELECT c.year, c.month, c.quantity, 1, " \
+  "  iif (c.price IS NULL, 0, c.quantity), coalesce (c.price * c.quantity, 0), c.price, c.price " \
+  "  FROM trading_completed c WHERE c.id = NEW.id " \
+  "  ON CONFLICT (year, month) DO UPDATE SET quantity = quantity + excluded.quantity, " \
+  "  transactions = transactions + 1, priced_quantity = priced_quantity + excluded.priced_quantity, " \
+  "  value = value + excluded.value, " \
+  "  min_price = min (coalesce (min_price, excluded.min_price), coalesce (excluded.min_price, min_price)), " \
+  "  max_price = max (coalesce (max_price, excluded.max_price), coalesce (excluded.max_price, max_price));" \
+  "INSERT INTO trading_sectors SELECT c.year, c.sector, c.quantity, 1 " \
+  "  FROM trading_completed c WHERE c.id = NEW.id " \
+  "  ON CONFLICT (year, sector) DO UPDATE SET quantity = quantity + excluded.quantity, " \
+  "  transactions = transactions + 1;" \
+  "INSERT INTO trading_accounts SELECT c.year, c.from_account, c.quantity, 0, 1 " \
+  "  FROM trading_completed c WHERE c.id = NEW.id " \
+  "  ON CONFLICT (year, account_id) DO UPDATE SET sold = sold + excluded.sold, " \
+  "  transactions = transactions + 1;" \
+  "INSERT INTO trading_accounts SELECT c.year, c.to_account, 0, c.quantity, 1 " \
+  "  FROM trading_completed c WHERE c.id = NEW.id " \
+  "  ON CONFLICT (year, account_id) DO UPDATE SET bought = bought + excluded.bought, " \
+  "  transactions = transactions + 1;"
+
 /* Each entry upgrades the schema by one version; entry N leads to
  * user_version N + 1. Never edit an entry once released: add one. */
 static const char * const migrations[] = {
@@ -301,6 +334,79 @@ static const char * const migrations[] = {
   ") STRICT;"
   "CREATE INDEX buy_requests_organisation ON buy_requests (organisation_id);"
   "CREATE INDEX buy_requests_intermediary ON buy_requests (intermediary_id);",
+
+  /* 6: the trading report's statistics, the plan behind each issuance, and
+   * a second administrator's approval. The statistics are kept by
+   * triggers, in the same database transaction as the confirmation that
+   * completes a transfer, so that the yearly report reads a few hundred
+   * rows however long the history grows; kvota_store_check_ledger()
+   * proves they equal the history. A transfer's year and month are those
+   * of its deal date (of its confirmation when it has none); its sector is
+   * the seller's in the latest plan that lists it ('' when none does). */
+  "ALTER TABLE nap_allocations ADD COLUMN sector TEXT;"
+  "UPDATE nap_allocations SET sector = (SELECT json_extract (l.value, '$.sector') "
+  "  FROM naps n, json_each (n.plan, '$.lines') l WHERE n.id = nap_allocations.nap_id "
+  "  AND json_extract (l.value, '$.bin') = nap_allocations.bin "
+  "  AND coalesce (json_extract (l.value, '$.installation'), '') = nap_allocations.installation "
+  "  AND json_type (l.value, '$.sector') = 'text' LIMIT 1);"
+
+  "ALTER TABLE transactions ADD COLUMN nap_id INTEGER REFERENCES naps (id);"
+  "ALTER TABLE transactions ADD COLUMN approved_by TEXT;"
+  "ALTER TABLE transactions ADD COLUMN approved TEXT;"
+
+  "CREATE TABLE trading_months ("
+  "  year INTEGER NOT NULL,"
+  "  month INTEGER NOT NULL CHECK (month BETWEEN 1 AND 12),"
+  "  quantity INTEGER NOT NULL,"
+  "  transactions INTEGER NOT NULL,"
+  "  priced_quantity INTEGER NOT NULL,"
+  "  value INTEGER NOT NULL,"
+  "  min_price INTEGER,"
+  "  max_price INTEGER,"
+  "  PRIMARY KEY (year, month)"
+  ") STRICT, WITHOUT ROWID;"
+
+  "CREATE TABLE trading_sectors ("
+  "  year INTEGER NOT NULL,"
+  "  sector TEXT NOT NULL,"
+  "  quantity INTEGER NOT NULL,"
+  "  transactions INTEGER NOT NULL,"
+  "  PRIMARY KEY (year, sector)"
+  ") STRICT, WITHOUT ROWID;"
+
+  "CREATE TABLE trading_accounts ("
+  "  year INTEGER NOT NULL,"
+  "  account_id INTEGER NOT NULL REFERENCES accounts (id),"
+  "  sold INTEGER NOT NULL,"
+  "  bought INTEGER NOT NULL,"
+  "  transactions INTEGER NOT NULL,"
+  "  PRIMARY KEY (year, account_id)"
+  ") STRICT, WITHOUT ROWID;"
+
+  "ALTER TABLE transactions ADD COLUMN sector TEXT;"
+  "UPDATE transactions SET sector = " SELLER_SECTOR ("from_account") " WHERE kind = 'transfer' "
+  "  AND state = 'completed' AND unit_type = 'quota';"
+  "CREATE VIEW trading_completed AS SELECT id, quantity, price, from_account, to_account, "
+  "  CAST (substr (coalesce (deal_date, decided), 1, 4) AS INTEGER) AS year, "
+  "  CAST (substr (coalesce (deal_date, decided), 6, 2) AS INTEGER) AS month, "
+  "  coalesce (sector, '') AS sector "
+  "  FROM transactions WHERE kind = 'transfer' AND state = 'completed' AND unit_type = 'quota';"
+
+  /* What the history says the statistics are; the same queries fill
+   * them here and check them in kvota_store_check_ledger(). */
+  "INSERT INTO trading_months " KVOTA_TRADING_MONTHS_QUERY ";"
+  "INSERT INTO trading_sectors " KVOTA_TRADING_SECTORS_QUERY ";"
+  "INSERT INTO trading_accounts " KVOTA_TRADING_ACCOUNTS_QUERY ";"
+
+  /* A transfer counts once, when it becomes completed: by confirmation,
+   * or inserted so by a bulk load. */
+  "CREATE TRIGGER trading_count_confirmed AFTER UPDATE OF state ON transactions "
+  "  WHEN NEW.state = 'completed' AND OLD.state != 'completed' "
+  "  AND NEW.kind = 'transfer' AND NEW.unit_type = 'quota' BEGIN " TRADING_COUNT " END;"
+  "CREATE TRIGGER trading_count_inserted AFTER INSERT ON transactions "
+  "  WHEN NEW.state = 'completed' AND NEW.kind = 'transfer' AND NEW.unit_type = 'quota' "
+  "  BEGIN " TRADING_COUNT " END;",
+
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == KVOTA_STORE_SCHEMA_VERSION);

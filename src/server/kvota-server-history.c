@@ -9,6 +9,7 @@
 
 #include <string.h>
 
+#include "kvota-csv.h"
 #include "kvota-error.h"
 #include "kvota-server-private.h"
 
@@ -189,38 +190,6 @@ failed:
 
 /* GET /api/v1/accounts/{account}/statement */
 
-/* One CSV field, quoted when it has to be (RFC 4180). Text that a
- * spreadsheet would run as a formula gets a leading apostrophe: an
- * accountant opening the statement in Excel must not execute a reference
- * someone typed. */
-static void
-append_field (GString    *csv,
-              const char *text)
-{
-  g_autofree char *guarded = NULL;
-
-  if (text == NULL)
-    return;
-
-  if (strchr ("=+-@", text[0]) != NULL && text[0] != '\0')
-    text = guarded = g_strconcat ("'", text, NULL);
-
-  if (strpbrk (text, ",\"\r\n") == NULL)
-    {
-      g_string_append (csv, text);
-      return;
-    }
-
-  g_string_append_c (csv, '"');
-  for (const char *p = text; *p != '\0'; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (csv, '"');
-      g_string_append_c (csv, *p);
-    }
-  g_string_append_c (csv, '"');
-}
-
 static void
 append_statement_line (GString                *csv,
                        const char             *account,
@@ -233,7 +202,7 @@ append_statement_line (GString                *csv,
 
   g_string_append_printf (csv, "%" G_GINT64_FORMAT ",%s,%s,", transaction->id, date,
                           kvota_transaction_kind_to_string (transaction->kind));
-  append_field (csv, counterparty);
+  kvota_csv_append_field (csv, counterparty);
   g_string_append_printf (csv, ",%s,%d,", kvota_unit_type_to_string (transaction->unit_type),
                           transaction->vintage);
   if (incoming)
@@ -243,7 +212,7 @@ append_statement_line (GString                *csv,
   if (transaction->price >= 0)
     g_string_append_printf (csv, "%" G_GINT64_FORMAT, transaction->price);
   g_string_append_c (csv, ',');
-  append_field (csv, transaction->reference);
+  kvota_csv_append_field (csv, transaction->reference);
   g_string_append_c (csv, '\n');
 }
 
@@ -330,6 +299,32 @@ _kvota_unit_history_cb (KvotaServer  *self,
   else
     json_object_set_null_member (object, "holder");
   json_object_set_string_member (object, "state", kvota_block_state_to_string (state));
+
+  /* The plans that issued (or withdrew) it, without their lines. */
+  {
+    JsonArray *naps = json_array_new ();
+
+    for (guint i = 0; i < transactions->len; i++)
+      {
+        const KvotaTransaction *transaction = g_ptr_array_index (transactions, i);
+        g_autoptr(KvotaNapRecord) record = NULL;
+        gboolean seen = FALSE;
+
+        for (guint j = 0; j < i; j++)
+          seen |= ((const KvotaTransaction *) g_ptr_array_index (transactions, j))->nap_id == transaction->nap_id;
+
+        if (transaction->nap_id <= 0 || seen)
+          continue;
+        if ((record = kvota_store_get_nap (self->store, transaction->nap_id, &error)) == NULL)
+          {
+            json_array_unref (naps);
+            goto failed;
+          }
+        json_array_add_element (naps, kvota_nap_record_to_json (record, FALSE));
+      }
+    json_object_set_array_member (object, "naps", naps);
+  }
+
   _kvota_request_reply_json (request, SOUP_STATUS_OK, node);
   return;
 

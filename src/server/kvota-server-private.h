@@ -163,6 +163,7 @@ void _kvota_sign_for_sale_cb           (KvotaServer *self, KvotaRequest *request
 void _kvota_list_sale_orders_cb        (KvotaServer *self, KvotaRequest *request);
 void _kvota_withdraw_sale_cb           (KvotaServer *self, KvotaRequest *request);
 void _kvota_propose_sale_cb            (KvotaServer *self, KvotaRequest *request);
+void _kvota_propose_transfer_cb        (KvotaServer *self, KvotaRequest *request);
 void _kvota_trading_report_cb          (KvotaServer *self, KvotaRequest *request);
 
 /* Handlers in kvota-server-compliance.c */

@@ -519,8 +519,6 @@ get_account_cb (KvotaServer  *self,
 typedef struct
 {
   char   *account;
-  char   *from_account;
-  char   *to_account;
   char   *unit_type;
   gint64  vintage;
   gint64  quantity;
@@ -528,14 +526,6 @@ typedef struct
 
 static const KvotaField issuance_fields[] = {
   { "account", KVOTA_FIELD_STRING, TRUE, G_STRUCT_OFFSET (LedgerBody, account), -1 },
-  { "unit_type", KVOTA_FIELD_STRING, TRUE, G_STRUCT_OFFSET (LedgerBody, unit_type), -1 },
-  { "vintage", KVOTA_FIELD_INT64, TRUE, G_STRUCT_OFFSET (LedgerBody, vintage), -1 },
-  { "quantity", KVOTA_FIELD_INT64, TRUE, G_STRUCT_OFFSET (LedgerBody, quantity), -1 },
-};
-
-static const KvotaField transfer_fields[] = {
-  { "from_account", KVOTA_FIELD_STRING, TRUE, G_STRUCT_OFFSET (LedgerBody, from_account), -1 },
-  { "to_account", KVOTA_FIELD_STRING, TRUE, G_STRUCT_OFFSET (LedgerBody, to_account), -1 },
   { "unit_type", KVOTA_FIELD_STRING, TRUE, G_STRUCT_OFFSET (LedgerBody, unit_type), -1 },
   { "vintage", KVOTA_FIELD_INT64, TRUE, G_STRUCT_OFFSET (LedgerBody, vintage), -1 },
   { "quantity", KVOTA_FIELD_INT64, TRUE, G_STRUCT_OFFSET (LedgerBody, quantity), -1 },
@@ -587,30 +577,6 @@ issue_cb (KvotaServer  *self,
                                      unit_type, (int) body.vintage, body.quantity, &error);
 
   kvota_json_clear_strings (issuance_fields, G_N_ELEMENTS (issuance_fields), &body);
-  reply_transaction (request, SOUP_STATUS_CREATED, transaction, error);
-}
-
-static void
-propose_transfer_cb (KvotaServer  *self,
-                     KvotaRequest *request)
-{
-  g_autoptr(KvotaTransaction) transaction = NULL;
-  g_autoptr(GError) error = NULL;
-  LedgerBody body = { NULL, };
-  KvotaUnitType unit_type;
-
-  if (read_ledger_body (request, transfer_fields, G_N_ELEMENTS (transfer_fields), &body, &unit_type, &error))
-    {
-      /* A holder moves units out of its own account only. */
-      if (g_strcmp0 (body.from_account, request->principal->account) != 0)
-        kvota_set_error (&error, KVOTA_ERROR_FORBIDDEN, "from_account");
-      else
-        transaction = kvota_store_propose_transfer (self->store, _kvota_request_actor (request),
-                                                    body.from_account, body.to_account, unit_type,
-                                                    (int) body.vintage, body.quantity, &error);
-    }
-
-  kvota_json_clear_strings (transfer_fields, G_N_ELEMENTS (transfer_fields), &body);
   reply_transaction (request, SOUP_STATUS_CREATED, transaction, error);
 }
 
@@ -689,7 +655,11 @@ decide_transaction (KvotaServer           *self,
                                              decision, reason, &error);
 
 out:
-  reply_transaction (request, SOUP_STATUS_OK, transaction, error);
+  /* A first of two confirmations is accepted, not done. */
+  reply_transaction (request,
+                     transaction != NULL && transaction->state == KVOTA_TRANSACTION_STATE_PROPOSED ?
+                     SOUP_STATUS_ACCEPTED : SOUP_STATUS_OK,
+                     transaction, error);
 }
 
 static void
@@ -890,7 +860,8 @@ const KvotaRoute _kvota_routes[] = {
   { "GET",    "/api/v1/accounts/{account}/statement", ACCESS_OVERSIGHT | ACCESS_HOLDERS, 0,
               _kvota_account_statement_cb },
   { "POST",   "/api/v1/issuances", ACCESS_ADMINISTRATOR, 0, issue_cb },
-  { "POST",   "/api/v1/transfers", ACCESS_REPRESENTATIVE (KVOTA_HOLDER_TYPE_INDIVIDUAL), 0, propose_transfer_cb },
+  { "POST",   "/api/v1/transfers", ACCESS_REPRESENTATIVE (KVOTA_HOLDER_TYPE_INDIVIDUAL),
+              KVOTA_SERVER_MAX_DOCUMENT_BODY * 2, _kvota_propose_transfer_cb },
   { "GET",    "/api/v1/transactions", ACCESS_OVERSIGHT | ACCESS_HOLDERS | ACCESS_INTERMEDIARIES, 0,
               _kvota_list_transactions_cb },
   { "GET",    "/api/v1/transactions/{id}", ACCESS_OVERSIGHT | ACCESS_HOLDERS | ACCESS_INTERMEDIARIES, 0,

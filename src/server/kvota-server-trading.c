@@ -368,43 +368,141 @@ out:
   _kvota_request_reply_json (request, SOUP_STATUS_CREATED, node);
 }
 
+/* POST /api/v1/transfers: an individual or trading company sells from its
+ * own account, with the documents that confirm the deal. */
+
+typedef struct
+{
+  char     *from_account;
+  char     *to_account;
+  char     *unit_type;
+  gint64    vintage;
+  gint64    quantity;
+  gint64    price;
+  gboolean  has_price;
+  char     *deal_date;
+  char     *reference;
+  JsonNode *documents;
+} TransferBody;
+
+static const KvotaField transfer_fields[] = {
+  { "from_account", KVOTA_FIELD_STRING, TRUE, G_STRUCT_OFFSET (TransferBody, from_account), -1 },
+  { "to_account", KVOTA_FIELD_STRING, TRUE, G_STRUCT_OFFSET (TransferBody, to_account), -1 },
+  { "unit_type", KVOTA_FIELD_STRING, TRUE, G_STRUCT_OFFSET (TransferBody, unit_type), -1 },
+  { "vintage", KVOTA_FIELD_INT64, TRUE, G_STRUCT_OFFSET (TransferBody, vintage), -1 },
+  { "quantity", KVOTA_FIELD_INT64, TRUE, G_STRUCT_OFFSET (TransferBody, quantity), -1 },
+  { "price_tiyn", KVOTA_FIELD_INT64, FALSE, G_STRUCT_OFFSET (TransferBody, price),
+    G_STRUCT_OFFSET (TransferBody, has_price) },
+  { "deal_date", KVOTA_FIELD_STRING, FALSE, G_STRUCT_OFFSET (TransferBody, deal_date), -1 },
+  { "reference", KVOTA_FIELD_STRING, FALSE, G_STRUCT_OFFSET (TransferBody, reference), -1 },
+  { "documents", KVOTA_FIELD_ARRAY, TRUE, G_STRUCT_OFFSET (TransferBody, documents), -1 },
+};
+
+void
+_kvota_propose_transfer_cb (KvotaServer  *self,
+                            KvotaRequest *request)
+{
+  g_autoptr(KvotaTransaction) transaction = NULL;
+  g_autoptr(GPtrArray) documents = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  TransferBody body = { NULL, };
+  KvotaUnitType unit_type;
+
+  if (!_kvota_request_read_body (request, transfer_fields, G_N_ELEMENTS (transfer_fields), &body, FALSE,
+                                 &error) ||
+      !_kvota_request_check_units (body.unit_type, body.vintage, body.quantity, &unit_type, &error))
+    goto out;
+
+  /* A holder moves units out of its own account only. */
+  if (g_strcmp0 (body.from_account, request->principal->account) != 0)
+    {
+      kvota_set_error (&error, KVOTA_ERROR_FORBIDDEN, "from_account");
+      goto out;
+    }
+
+  if (body.has_price && body.price < 0)
+    {
+      kvota_set_error (&error, KVOTA_ERROR_INVALID_VALUE, "price_tiyn");
+      goto out;
+    }
+
+  if (body.deal_date != NULL && !check_date (body.deal_date))
+    {
+      kvota_set_error (&error, KVOTA_ERROR_INVALID_VALUE, "deal_date");
+      goto out;
+    }
+
+  if ((documents = read_documents (body.documents, &error)) == NULL)
+    goto out;
+
+  {
+    KvotaDeal deal = { body.has_price ? body.price : -1, body.deal_date, body.reference, documents };
+
+    transaction = kvota_store_propose_transfer (self->store, _kvota_request_actor (request), body.from_account,
+                                                body.to_account, unit_type, (int) body.vintage, body.quantity,
+                                                &deal, &error);
+  }
+
+out:
+  kvota_json_clear_strings (transfer_fields, G_N_ELEMENTS (transfer_fields), &body);
+  if (transaction == NULL)
+    {
+      _kvota_request_reply_error (request, error);
+      return;
+    }
+
+  node = _kvota_object_node ("transaction", kvota_transaction_to_json (transaction));
+  _kvota_request_reply_json (request, SOUP_STATUS_CREATED, node);
+}
+
 /* GET /api/v1/reports/trading */
 
 void
 _kvota_trading_report_cb (KvotaServer  *self,
                           KvotaRequest *request)
 {
-  static const char * const allowed[] = { "year", "format", NULL };
-  g_autoptr(GArray) years = NULL;
+  static const char * const allowed[] = { "year", "format", "table", NULL };
+  g_autoptr(KvotaTradingReport) report = NULL;
   g_autoptr(GError) error = NULL;
   const char *format = request->query != NULL ? g_hash_table_lookup (request->query, "format") : NULL;
+  const char *table_name = request->query != NULL ? g_hash_table_lookup (request->query, "table") : NULL;
+  KvotaTradingTable table = KVOTA_TRADING_TABLE_YEARS;
+  gboolean csv = format != NULL && g_str_equal (format, "csv");
   gint64 year = 0;
 
   if (!_kvota_request_check_query (request, allowed, &error) ||
       !_kvota_request_query_int (request, "year", KVOTA_VINTAGE_MIN, KVOTA_VINTAGE_MAX, &year, &error))
     goto failed;
 
-  if (format != NULL && !g_str_equal (format, "json") && !g_str_equal (format, "csv"))
+  if (format != NULL && !csv && !g_str_equal (format, "json"))
     {
       kvota_set_error (&error, KVOTA_ERROR_INVALID_VALUE, "format");
       goto failed;
     }
 
-  if ((years = kvota_store_trading_report (self->store, (int) year, &error)) == NULL)
+  /* JSON carries every table; CSV one at a time. */
+  if (table_name != NULL && (!csv || !kvota_trading_table_from_string (table_name, &table)))
+    {
+      kvota_set_error (&error, KVOTA_ERROR_INVALID_VALUE, "table");
+      goto failed;
+    }
+
+  if ((report = kvota_store_trading_report (self->store, (int) year, &error)) == NULL)
     goto failed;
 
-  if (format != NULL && g_str_equal (format, "csv"))
+  if (csv)
     {
-      char *csv = kvota_trading_report_to_csv (years);
+      char *text = kvota_trading_report_to_csv (report, table);
 
       soup_server_message_set_status (request->message, SOUP_STATUS_OK, NULL);
       soup_server_message_set_response (request->message, "text/csv; charset=utf-8", SOUP_MEMORY_TAKE,
-                                        csv, strlen (csv));
+                                        text, strlen (text));
       return;
     }
 
   {
-    g_autoptr(JsonNode) node = kvota_trading_report_to_json (years);
+    g_autoptr(JsonNode) node = kvota_trading_report_to_json (report);
 
     _kvota_request_reply_json (request, SOUP_STATUS_OK, node);
     return;

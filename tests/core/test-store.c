@@ -929,7 +929,7 @@ run_scenario (Fixture *f)
   ASSERT_HOLDINGS (f, b, { QUOTA, 2014, 500, 0, 0, 0, 0 });
 
   /* 5. A proposes 250 to B: the lowest serials, 1..250, go pending in A. */
-  transfer = kvota_store_propose_transfer (f->store, "broker", a, b, QUOTA, 2014, 250, &error);
+  transfer = kvota_store_propose_transfer (f->store, "broker", a, b, QUOTA, 2014, 250, NULL, &error);
   g_assert_no_error (error);
   assert_transaction (transfer, KVOTA_TRANSACTION_KIND_TRANSFER, KVOTA_TRANSACTION_STATE_PROPOSED,
                       QUOTA, 2014, 250, a, b);
@@ -955,7 +955,7 @@ run_scenario (Fixture *f)
   ASSERT_HOLDINGS (f, b, { QUOTA, 2014, 750, 0, 0, 0, 0 });
 
   /* 7. B proposes 100 back: its lowest serials are now 1..100. */
-  returned = kvota_store_propose_transfer (f->store, "trader", b, a, QUOTA, 2014, 100, &error);
+  returned = kvota_store_propose_transfer (f->store, "trader", b, a, QUOTA, 2014, 100, NULL, &error);
   g_assert_no_error (error);
   ASSERT_SERIALS (f, returned, { 1, 100 });
   ASSERT_LEDGER (f, { QUOTA, 2014, 1700, 1700, 0, 0 }, { OFFSET, 2015, 300, 300, 0, 0 });
@@ -1003,7 +1003,7 @@ run_scenario (Fixture *f)
   }
 
   /* 10. A proposes 800: 251..1000 and 1501..1550, two ranges. */
-  wide = kvota_store_propose_transfer (f->store, "broker", a, b, QUOTA, 2014, 800, &error);
+  wide = kvota_store_propose_transfer (f->store, "broker", a, b, QUOTA, 2014, 800, NULL, &error);
   g_assert_no_error (error);
   ASSERT_SERIALS (f, wide, { 251, 1000 }, { 1501, 1550 });
   ASSERT_LEDGER (f, { QUOTA, 2014, 1700, 1700, 0, 0 }, { OFFSET, 2015, 300, 300, 0, 0 });
@@ -1104,7 +1104,7 @@ test_store_ledger_errors (Fixture       *f,
   g_clear_pointer (&issuance, kvota_transaction_free);
   issuance = kvota_store_issue (f->store, "admin", b, QUOTA, 2014, 10, &error);
   g_assert_no_error (error);
-  pending = kvota_store_propose_transfer (f->store, "broker", a, b, QUOTA, 2014, 100, &error);
+  pending = kvota_store_propose_transfer (f->store, "broker", a, b, QUOTA, 2014, 100, NULL, &error);
   g_assert_no_error (error);
   ASSERT_HOLDINGS (f, a, { QUOTA, 2014, 900, 0, 100, 0, 0 });
 
@@ -1123,11 +1123,11 @@ test_store_ledger_errors (Fixture       *f,
   } G_STMT_END
 
   /* Not enough available units: pending ones do not count. */
-  EXPECT_FAILURE (kvota_store_propose_transfer (f->store, "broker", a, b, QUOTA, 2014, 901, &error_),
+  EXPECT_FAILURE (kvota_store_propose_transfer (f->store, "broker", a, b, QUOTA, 2014, 901, NULL, &error_),
                   KVOTA_ERROR_INSUFFICIENT_UNITS, "quantity");
-  EXPECT_FAILURE (kvota_store_propose_transfer (f->store, "broker", a, b, QUOTA, 2015, 1, &error_),
+  EXPECT_FAILURE (kvota_store_propose_transfer (f->store, "broker", a, b, QUOTA, 2015, 1, NULL, &error_),
                   KVOTA_ERROR_INSUFFICIENT_UNITS, "quantity");
-  EXPECT_FAILURE (kvota_store_propose_transfer (f->store, "broker", a, b, OFFSET, 2014, 1, &error_),
+  EXPECT_FAILURE (kvota_store_propose_transfer (f->store, "broker", a, b, OFFSET, 2014, 1, NULL, &error_),
                   KVOTA_ERROR_INSUFFICIENT_UNITS, "quantity");
   EXPECT_FAILURE (kvota_store_retire (f->store, "operator", KVOTA_TRANSACTION_KIND_SURRENDER,
                                       a, QUOTA, 2014, 901, &error_),
@@ -1145,7 +1145,7 @@ test_store_ledger_errors (Fixture       *f,
         EXPECT_FAILURE (kvota_store_issue (f->store, "admin", a, QUOTA, 2014, quantities[i], &error_),
                         KVOTA_ERROR_INVALID_QUANTITY, NULL);
         EXPECT_FAILURE (kvota_store_propose_transfer (f->store, "broker", a, b, QUOTA, 2014,
-                                                      quantities[i], &error_),
+                                                      quantities[i], NULL, &error_),
                         KVOTA_ERROR_INVALID_QUANTITY, NULL);
         EXPECT_FAILURE (kvota_store_retire (f->store, "operator", KVOTA_TRANSACTION_KIND_SURRENDER,
                                             a, QUOTA, 2014, quantities[i], &error_),
@@ -1165,7 +1165,7 @@ test_store_ledger_errors (Fixture       *f,
         EXPECT_FAILURE (kvota_store_issue (f->store, "admin", a, QUOTA, vintages[i], 1, &error_),
                         KVOTA_ERROR_INVALID_VALUE, "vintage");
         EXPECT_FAILURE (kvota_store_propose_transfer (f->store, "broker", a, b, QUOTA, vintages[i],
-                                                      1, &error_),
+                                                      1, NULL, &error_),
                         KVOTA_ERROR_INVALID_VALUE, "vintage");
         EXPECT_FAILURE (kvota_store_retire (f->store, "operator", KVOTA_TRANSACTION_KIND_SURRENDER,
                                             a, QUOTA, vintages[i], 1, &error_),
@@ -1174,7 +1174,7 @@ test_store_ledger_errors (Fixture       *f,
   }
 
   /* The same account on both sides */
-  EXPECT_FAILURE (kvota_store_propose_transfer (f->store, "broker", a, a, QUOTA, 2014, 1, &error_),
+  EXPECT_FAILURE (kvota_store_propose_transfer (f->store, "broker", a, a, QUOTA, 2014, 1, NULL, &error_),
                   KVOTA_ERROR_SAME_ACCOUNT, "to_account");
 
   /* Unknown accounts */
@@ -1183,12 +1183,12 @@ test_store_ledger_errors (Fixture       *f,
   EXPECT_FAILURE (kvota_store_issue (f->store, "admin", NULL, QUOTA, 2014, 1, &error_),
                   KVOTA_ERROR_NOT_FOUND, "account");
   EXPECT_FAILURE (kvota_store_propose_transfer (f->store, "broker", "KZ-100-999999", b, QUOTA, 2014,
-                                                1, &error_),
+                                                1, NULL, &error_),
                   KVOTA_ERROR_NOT_FOUND, "from_account");
   EXPECT_FAILURE (kvota_store_propose_transfer (f->store, "broker", a, "KZ-100-999999", QUOTA, 2014,
-                                                1, &error_),
+                                                1, NULL, &error_),
                   KVOTA_ERROR_NOT_FOUND, "to_account");
-  EXPECT_FAILURE (kvota_store_propose_transfer (f->store, "broker", a, "", QUOTA, 2014, 1, &error_),
+  EXPECT_FAILURE (kvota_store_propose_transfer (f->store, "broker", a, "", QUOTA, 2014, 1, NULL, &error_),
                   KVOTA_ERROR_NOT_FOUND, "to_account");
   EXPECT_FAILURE (kvota_store_retire (f->store, "operator", KVOTA_TRANSACTION_KIND_SURRENDER,
                                       "KZ-100-999999", QUOTA, 2014, 1, &error_),
@@ -1207,6 +1207,10 @@ test_store_ledger_errors (Fixture       *f,
   EXPECT_FAILURE (kvota_store_decide_transfer (f->store, "admin", pending->id,
                                                KVOTA_TRANSACTION_STATE_REJECTED, "a\x01z", &error_),
                   KVOTA_ERROR_INVALID_VALUE, "reason");
+  /* Nobody confirms what they proposed. */
+  EXPECT_FAILURE (kvota_store_decide_transfer (f->store, "broker", pending->id,
+                                               KVOTA_TRANSACTION_STATE_COMPLETED, NULL, &error_),
+                  KVOTA_ERROR_SECOND_PERSON_REQUIRED, NULL);
 
 #undef EXPECT_FAILURE
 
@@ -1247,7 +1251,7 @@ test_store_ledger_decide_twice (Fixture       *f,
   issuance = kvota_store_issue (f->store, "admin", f->a->account, QUOTA, 2015, 100, &error);
   g_assert_no_error (error);
   proposed = kvota_store_propose_transfer (f->store, "broker", f->a->account, f->b->account,
-                                           QUOTA, 2015, 40, &error);
+                                           QUOTA, 2015, 40, NULL, &error);
   g_assert_no_error (error);
   confirmed = kvota_store_decide_transfer (f->store, "admin", proposed->id,
                                            KVOTA_TRANSACTION_STATE_COMPLETED, NULL, &error);
@@ -1336,7 +1340,7 @@ test_store_ledger_overflow (Fixture       *f,
   ASSERT_HOLDINGS (f, a, { QUOTA, 2014, G_MAXINT64 - 1, 0, 0, 0, 0 });
 
   /* Such quantities move like any other. */
-  transfer = kvota_store_propose_transfer (f->store, "broker", a, b, QUOTA, 2014, G_MAXINT64 - 2,
+  transfer = kvota_store_propose_transfer (f->store, "broker", a, b, QUOTA, 2014, G_MAXINT64 - 2, NULL,
                                            &error);
   g_assert_no_error (error);
   ASSERT_SERIALS (f, transfer, { 1, G_MAXINT64 - 2 });
@@ -1364,7 +1368,7 @@ test_store_ledger_blocked_account (Fixture       *f,
   issuance = kvota_store_issue (f->store, "admin", f->a->account, QUOTA, 2014, 100, &error);
   g_assert_no_error (error);
   pending = kvota_store_propose_transfer (f->store, "broker", f->a->account, f->b->account,
-                                          QUOTA, 2014, 30, &error);
+                                          QUOTA, 2014, 30, NULL, &error);
   g_assert_no_error (error);
 
   g_assert_true (kvota_store_set_organisation_state (f->store, "admin", f->b->id,
@@ -1385,7 +1389,7 @@ test_store_ledger_blocked_account (Fixture       *f,
     g_clear_error (&blocked_error);
 
     refused = kvota_store_propose_transfer (f->store, "broker", f->a->account, f->b->account,
-                                            QUOTA, 2014, 1, &blocked_error);
+                                            QUOTA, 2014, 1, NULL, &blocked_error);
     g_assert_null (refused);
     assert_kvota_error (blocked_error, KVOTA_ERROR_ACCOUNT_BLOCKED, "to_account");
     assert_unchanged (f, &before);

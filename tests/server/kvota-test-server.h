@@ -49,6 +49,12 @@ typedef enum
 #define KVOTA_TEST_BIN_B      "150640000040"
 #define KVOTA_TEST_BIN_TRADER "150740000014"
 
+/* The "documents" member of a proposed transfer: one small PDF contract,
+ * for format strings and tables of request bodies. */
+#define KVOTA_TEST_DEAL_DOCUMENTS \
+  "\"documents\": [{\"name\": \"contract.pdf\", \"data\": " \
+  "\"JVBERi0xLjQKMSAwIG9iaiA8PCAvVHlwZSAvQ2F0YWxvZyA+PiBlbmRvYmoKdHJhaWxlciA8PCAvUm9vdCAxIDAgUiA+PgolJUVPRgo=\"}]"
+
 typedef struct
 {
   char             *dir;

@@ -407,13 +407,13 @@ test_access_block_organisation (void)
   kvota_test_assert_status (issued, 201);
   first = kvota_test_server_requestf (server, "POST", "/api/v1/transfers", rep_a,
                                       "{\"from_account\": \"%s\", \"to_account\": \"%s\", \"unit_type\": "
-                                      "\"quota\", \"vintage\": 2021, \"quantity\": 100}",
+                                      "\"quota\", \"vintage\": 2021, \"quantity\": 100, " KVOTA_TEST_DEAL_DOCUMENTS "}",
                                       server->account_a, server->account_b);
   kvota_test_assert_status (first, 201);
   first_id = kvota_test_reply_get_int (first, "transaction.id");
   second = kvota_test_server_requestf (server, "POST", "/api/v1/transfers", rep_a,
                                        "{\"from_account\": \"%s\", \"to_account\": \"%s\", \"unit_type\": "
-                                       "\"quota\", \"vintage\": 2021, \"quantity\": 50}",
+                                       "\"quota\", \"vintage\": 2021, \"quantity\": 50, " KVOTA_TEST_DEAL_DOCUMENTS "}",
                                        server->account_a, server->account_b);
   kvota_test_assert_status (second, 201);
   second_id = kvota_test_reply_get_int (second, "transaction.id");
@@ -482,7 +482,7 @@ test_access_block_organisation (void)
     assert_field (issue, "account");
     propose = kvota_test_server_requestf (server, "POST", "/api/v1/transfers", rep_a,
                                           "{\"from_account\": \"%s\", \"to_account\": \"%s\", \"unit_type\": "
-                                          "\"quota\", \"vintage\": 2021, \"quantity\": 10}",
+                                          "\"quota\", \"vintage\": 2021, \"quantity\": 10, " KVOTA_TEST_DEAL_DOCUMENTS "}",
                                           server->account_a, server->account_b);
     kvota_test_assert_error (propose, 409, "account-blocked");
     assert_field (propose, "to_account");

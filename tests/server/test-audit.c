@@ -121,7 +121,8 @@ test_audit_tamper (void)
   kvota_test_assert_status (issued, 201);
   proposed = kvota_test_server_requestf (server, "POST", "/api/v1/transfers", rep,
                                          "{\"from_account\": \"%s\", \"to_account\": \"%s\", "
-                                         "\"unit_type\": \"quota\", \"vintage\": 2015, \"quantity\": 250}",
+                                         "\"unit_type\": \"quota\", \"vintage\": 2015, \"quantity\": 250, "
+                                         KVOTA_TEST_DEAL_DOCUMENTS "}",
                                          server->account_a, server->account_b);
   kvota_test_assert_status (proposed, 201);
   {

@@ -105,7 +105,7 @@ writer_thread (gpointer user_data)
   issue = g_strdup_printf ("{\"account\": \"%s\", \"unit_type\": \"quota\", \"vintage\": 2019, "
                            "\"quantity\": 10}", writer->account_a);
   transfer = g_strdup_printf ("{\"from_account\": \"%s\", \"to_account\": \"%s\", \"unit_type\": "
-                              "\"quota\", \"vintage\": 2019, \"quantity\": 7}",
+                              "\"quota\", \"vintage\": 2019, \"quantity\": 7, " KVOTA_TEST_DEAL_DOCUMENTS "}",
                               writer->account_a, writer->account_b);
 
   for (guint cycle = 0; cycle < MAX_CYCLES; cycle++)

@@ -133,10 +133,10 @@ static const BadInput bad_inputs[] = {
     400, "quantity-overflow", NULL },
   { "negative transfer", AS_REP_A, "POST", "/api/v1/transfers",
     "{\"from_account\": \"{A}\", \"to_account\": \"{B}\", \"unit_type\": \"quota\", \"vintage\": 2021, "
-    "\"quantity\": -100}", 400, "invalid-quantity", "quantity" },
+    "\"quantity\": -100, " KVOTA_TEST_DEAL_DOCUMENTS "}", 400, "invalid-quantity", "quantity" },
   { "transfer beyond the holding", AS_REP_A, "POST", "/api/v1/transfers",
     "{\"from_account\": \"{A}\", \"to_account\": \"{B}\", \"unit_type\": \"quota\", \"vintage\": 2021, "
-    "\"quantity\": 901}", 409, "insufficient-units", "quantity" },
+    "\"quantity\": 901, " KVOTA_TEST_DEAL_DOCUMENTS "}", 409, "insufficient-units", "quantity" },
 
   /* Values out of range */
   { "vintage 1990", AS_ADMIN, "POST", ISSUE,
@@ -145,9 +145,26 @@ static const BadInput bad_inputs[] = {
   { "vintage 2101", AS_ADMIN, "POST", ISSUE,
     "{\"account\": \"{A}\", \"unit_type\": \"quota\", \"vintage\": 2101, \"quantity\": 5}",
     400, "invalid-value", "vintage" },
+  { "transfer without documents", AS_REP_A, "POST", "/api/v1/transfers",
+    "{\"from_account\": \"{A}\", \"to_account\": \"{B}\", \"unit_type\": \"quota\", \"vintage\": 2021, "
+    "\"quantity\": 5}", 400, "missing-field", "documents" },
+  { "transfer with no document", AS_REP_A, "POST", "/api/v1/transfers",
+    "{\"from_account\": \"{A}\", \"to_account\": \"{B}\", \"unit_type\": \"quota\", \"vintage\": 2021, "
+    "\"quantity\": 5, \"documents\": []}", 400, "invalid-value", "documents" },
+  { "transfer with a text file", AS_REP_A, "POST", "/api/v1/transfers",
+    "{\"from_account\": \"{A}\", \"to_account\": \"{B}\", \"unit_type\": \"quota\", \"vintage\": 2021, "
+    "\"quantity\": 5, \"documents\": [{\"name\": \"a.txt\", \"data\": \"aGVsbG8gd29ybGQK\"}]}",
+    400, "invalid-document", "documents" },
+  { "transfer with a negative price", AS_REP_A, "POST", "/api/v1/transfers",
+    "{\"from_account\": \"{A}\", \"to_account\": \"{B}\", \"unit_type\": \"quota\", \"vintage\": 2021, "
+    "\"quantity\": 5, \"price_tiyn\": -1, " KVOTA_TEST_DEAL_DOCUMENTS "}", 400, "invalid-value", "price_tiyn" },
+  { "transfer dated in week notation", AS_REP_A, "POST", "/api/v1/transfers",
+    "{\"from_account\": \"{A}\", \"to_account\": \"{B}\", \"unit_type\": \"quota\", \"vintage\": 2021, "
+    "\"quantity\": 5, \"deal_date\": \"2021-W10-3\", " KVOTA_TEST_DEAL_DOCUMENTS "}",
+    400, "invalid-value", "deal_date" },
   { "transfer of vintage 1990", AS_REP_A, "POST", "/api/v1/transfers",
     "{\"from_account\": \"{A}\", \"to_account\": \"{B}\", \"unit_type\": \"quota\", \"vintage\": 1990, "
-    "\"quantity\": 5}", 400, "invalid-value", "vintage" },
+    "\"quantity\": 5, " KVOTA_TEST_DEAL_DOCUMENTS "}", 400, "invalid-value", "vintage" },
   { "unknown unit type", AS_ADMIN, "POST", ISSUE,
     "{\"account\": \"{A}\", \"unit_type\": \"gold\", \"vintage\": 2021, \"quantity\": 5}",
     400, "invalid-value", "unit_type" },
@@ -360,7 +377,8 @@ fixture_set_up (Fixture       *fixture,
   g_assert_cmpint (kvota_test_reply_get_int (issued, "transaction.id"), ==, 1);
   proposed = kvota_test_server_requestf (fixture->server, "POST", "/api/v1/transfers", fixture->rep_a,
                                          "{\"from_account\": \"%s\", \"to_account\": \"%s\", "
-                                         "\"unit_type\": \"quota\", \"vintage\": 2021, \"quantity\": 100}",
+                                         "\"unit_type\": \"quota\", \"vintage\": 2021, \"quantity\": 100, "
+                                         KVOTA_TEST_DEAL_DOCUMENTS "}",
                                          fixture->server->account_a, fixture->server->account_b);
   kvota_test_assert_status (proposed, 201);
 

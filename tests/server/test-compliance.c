@@ -409,10 +409,13 @@ test_compliance_surrender (Fixture       *f,
   assert_standing (f, 3500, 2000, "short");
 
   /* More than is still due, for another account, without emissions of
-   * the year, by anyone but the nature user's representative. */
+   * the year, for a year before the vintage, by anyone but the nature
+   * user's representative. */
   assert_refused (f, surrender (f, f->rep_nature, "", YEAR, 1501), 409, "surrender-exceeds-emissions");
   assert_refused (f, surrender (f, f->rep_nature, other_account, YEAR, 100), 403, "forbidden");
   assert_refused (f, surrender (f, f->rep_nature, "", YEAR + 1, 100), 409, "no-verified-emissions");
+  /* Quotas of 2014 serve 2014 and later years, never 2013. */
+  assert_refused (f, surrender (f, f->rep_nature, "", VINTAGE - 1, 100), 409, "vintage-after-compliance-year");
   assert_refused (f, surrender (f, f->rep_broker, "", YEAR, 100), 403, "forbidden");
   assert_refused (f, surrender (f, f->rep_a, "", YEAR, 100), 403, "forbidden");
   assert_refused (f, surrender (f, f->acct_nature, "", YEAR, 100), 403, "forbidden");

@@ -187,10 +187,74 @@ test_demo (void)
     years = json_object_get_array_member (root, "years");
     g_assert_cmpuint (json_array_get_length (years), ==, 1);
     year = json_array_get_object_element (years, 0);
-    g_assert_cmpuint (json_object_get_size (year), ==, 3);
+    g_assert_cmpuint (json_object_get_size (year), ==, 7);
     g_assert_cmpint (json_object_get_int_member (year, "year"), ==, 2015);
     g_assert_cmpint (json_object_get_int_member (year, "quotas_traded"), ==, QUOTAS_2015);
     g_assert_cmpint (json_object_get_int_member (year, "transactions"), ==, 40);
+
+    /* The details add up to the year: twelve months, the sellers' sector
+     * from the plan (the demo's sellers are all power plants), and the
+     * accounts that traded most, the two buyers first. */
+    {
+      JsonArray *months = json_object_get_array_member (year, "months");
+      JsonArray *sectors = json_object_get_array_member (year, "sectors");
+      JsonArray *top = json_object_get_array_member (year, "top_accounts");
+      JsonObject *prices = json_object_get_object_member (year, "prices");
+      gint64 quotas = 0;
+      gint64 transactions = 0;
+      gint64 sold = 0;
+      gint64 bought = 0;
+
+      g_assert_cmpuint (json_array_get_length (months), ==, 12);
+      for (guint i = 0; i < 12; i++)
+        {
+          JsonObject *month = json_array_get_object_element (months, i);
+
+          g_assert_cmpint (json_object_get_int_member (month, "month"), ==, i + 1);
+          quotas += json_object_get_int_member (month, "quotas_traded");
+          transactions += json_object_get_int_member (month, "transactions");
+        }
+      g_assert_cmpint (quotas, ==, QUOTAS_2015);
+      g_assert_cmpint (transactions, ==, 40);
+
+      g_assert_cmpuint (json_array_get_length (sectors), ==, 1);
+      g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (sectors, 0), "sector"), ==,
+                       "Электроэнергетика");
+      g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (sectors, 0), "quotas_traded"),
+                       ==, QUOTAS_2015);
+
+      /* The demo prices its deals from 720 to 900 tenge a quota. */
+      g_assert_cmpint (json_object_get_int_member (prices, "min_tiyn"), >=, 72000);
+      g_assert_cmpint (json_object_get_int_member (prices, "max_tiyn"), <, 90000);
+      g_assert_cmpint (json_object_get_int_member (prices, "min_tiyn"), <=,
+                       json_object_get_int_member (prices, "average_tiyn"));
+      g_assert_cmpint (json_object_get_int_member (prices, "average_tiyn"), <=,
+                       json_object_get_int_member (prices, "max_tiyn"));
+      g_assert_cmpint (json_object_get_int_member (prices, "priced_quotas"), ==, QUOTAS_2015);
+
+      g_assert_cmpuint (json_array_get_length (top), >=, 2);
+      g_assert_cmpuint (json_array_get_length (top), <=, 10);
+      for (guint i = 0; i < json_array_get_length (top); i++)
+        {
+          JsonObject *account = json_array_get_object_element (top, i);
+
+          sold += json_object_get_int_member (account, "sold");
+          bought += json_object_get_int_member (account, "bought");
+          if (i > 0)
+            {
+              JsonObject *above = json_array_get_object_element (top, i - 1);
+
+              g_assert_cmpint (json_object_get_int_member (above, "sold") +
+                               json_object_get_int_member (above, "bought"), >=,
+                               json_object_get_int_member (account, "sold") +
+                               json_object_get_int_member (account, "bought"));
+            }
+        }
+      g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (top, 0), "bought"), >, 0);
+      g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (top, 1), "bought"), >, 0);
+      g_assert_cmpint (bought, ==, QUOTAS_2015);
+      g_assert_cmpint (sold, ==, QUOTAS_2015);
+    }
   }
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
@@ -203,6 +267,33 @@ test_demo (void)
   g_clear_pointer (&err, g_free);
 
   /* Usage errors exit 2. */
+  /* The other tables, one CSV each. */
+  status = run_kvotactl (&out, &err, "report", "--db", server->db_path, "--table", "sectors", NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_cmpstr (out, ==, "year,sector,quotas_traded,transactions\n"
+                            "2014,Электроэнергетика,1252950,34\n"
+                            "2015,Электроэнергетика,1983922,40\n");
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  status = run_kvotactl (&out, &err, "report", "--db", server->db_path, "--table", "months", "--year", "2014", NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_true (g_str_has_prefix (out, "year,month,quotas_traded,transactions,min_price_tiyn,max_price_tiyn,"
+                                        "average_price_tiyn\n2014,1,"));
+  {
+    g_auto(GStrv) lines = g_strsplit (out, "\n", -1);
+
+    /* The header, twelve months, and the empty text after the last line. */
+    g_assert_cmpuint (g_strv_length (lines), ==, 14);
+  }
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  status = run_kvotactl (&out, &err, "report", "--db", server->db_path, "--table", "accounts", "--year", "2015",
+                         NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_true (g_str_has_prefix (out, "year,rank,account,name,sold,bought,transactions\n2015,1,KZ-"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_kvotactl (NULL, NULL, "report", "--db", server->db_path, "--table", "weeks", NULL), ==, 2);
   g_assert_cmpint (run_kvotactl (NULL, NULL, "report", "--db", server->db_path, "--format", "xml", NULL), ==, 2);
   g_assert_cmpint (run_kvotactl (NULL, NULL, "report", "--db", server->db_path, "--year", "1999", NULL), ==, 2);
   g_assert_cmpint (run_kvotactl (NULL, NULL, "report", NULL), ==, 2);

@@ -112,7 +112,8 @@ fixture_set_up (Fixture       *f,
 
       reply = kvota_test_server_requestf (f->server, "POST", "/api/v1/transfers", f->rep_a,
                                           "{\"from_account\": \"%s\", \"to_account\": \"%s\", "
-                                          "\"unit_type\": \"quota\", \"vintage\": %d, \"quantity\": %d}",
+                                          "\"unit_type\": \"quota\", \"vintage\": %d, \"quantity\": %d, "
+                                          KVOTA_TEST_DEAL_DOCUMENTS "}",
                                           f->server->account_a, f->server->account_b, VINTAGE,
                                           TRANSFER_QUANTITY);
       kvota_test_assert_status (reply, 201);
@@ -509,6 +510,11 @@ test_history_unit (Fixture       *f,
     g_assert_cmpstr (kvota_test_reply_get_string (reply, "transactions.0.kind"), ==, "issuance");
     g_assert_cmpint (kvota_test_reply_get_int (reply, "transactions.1.id"), ==, f->transfers[0]);
     g_assert_cmpstr (kvota_test_reply_get_string (reply, "transactions.1.state"), ==, "completed");
+    /* The transfer's contract goes with it; an issuance by hand names no plan. */
+    g_assert_cmpuint (kvota_test_reply_get_length (reply, "transactions.1.documents"), ==, 1);
+    g_assert_cmpstr (kvota_test_reply_get_string (reply, "transactions.1.documents.0.name"), ==, "contract.pdf");
+    g_assert_true (JSON_NODE_HOLDS_NULL (kvota_test_reply_lookup (reply, "transactions.0.nap_id")));
+    g_assert_cmpuint (kvota_test_reply_get_length (reply, "naps"), ==, 0);
   }
 
   /* Serial 11 was in a rejected proposal before a confirmed one. */

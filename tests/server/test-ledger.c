@@ -216,7 +216,7 @@ propose (Fixture    *fixture,
   return kvota_test_server_requestf (fixture->server, "POST", "/api/v1/transfers", token,
                                      "{\"from_account\": \"%s\", \"to_account\": \"%s\", "
                                      "\"unit_type\": \"quota\", \"vintage\": 2021, "
-                                     "\"quantity\": %" G_GINT64_FORMAT "}",
+                                     "\"quantity\": %" G_GINT64_FORMAT ", " KVOTA_TEST_DEAL_DOCUMENTS "}",
                                      from, to, quantity);
 }
 

@@ -978,6 +978,23 @@ test_nap_lifecycle (Fixture       *f,
   issued_total = pavlodar;
   assert_ledger (f, 2014, issued_total, 0);
 
+  /* The life of its first quota names the plan that issued it. */
+  {
+    g_autoptr(KvotaTestReply) life = kvota_test_server_request (f->server, "GET", "/api/v1/units/quota/2014/1",
+                                                                f->ministry, NULL, 0);
+
+    kvota_test_assert_status (life, 200);
+    g_assert_cmpstr (kvota_test_reply_get_string (life, "holder"), ==, nature);
+    g_assert_cmpuint (kvota_test_reply_get_length (life, "transactions"), ==, 1);
+    g_assert_cmpstr (kvota_test_reply_get_string (life, "transactions.0.kind"), ==, "issuance");
+    g_assert_cmpint (kvota_test_reply_get_int (life, "transactions.0.nap_id"), ==, id);
+    g_assert_cmpuint (kvota_test_reply_get_length (life, "naps"), ==, 1);
+    g_assert_cmpint (kvota_test_reply_get_int (life, "naps.0.id"), ==, id);
+    g_assert_cmpint (kvota_test_reply_get_int (life, "naps.0.version"), ==, 1);
+    g_assert_cmpint (kvota_test_reply_get_int (life, "naps.0.first_year"), ==, 2014);
+    g_assert_nonnull (kvota_test_reply_get_string (life, "naps.0.file_name"));
+  }
+
   /* 6. A plan is applied once; an applied plan is not discarded. */
   before = take_snapshot (f);
   {

@@ -1346,6 +1346,208 @@ test_trading_buy_requests (Fixture       *f,
   g_assert_cmpstr (ledger_after, ==, ledger_before);
 }
 
+/* The operator sets the threshold with kvotactl while the server runs;
+ * it says what it set (SAID: a part of its answer). */
+static void
+set_four_eyes (Fixture    *f,
+               const char *threshold,
+               const char *said)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int status;
+
+  status = kvota_test_run (&out, &err, kvota_test_program ("KVOTACTL"), "four-eyes", "--db", f->server->db_path,
+                           "--threshold", threshold, NULL);
+  g_assert_cmpstr (err, ==, "");
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (out, said));
+}
+
+/* Above the registry's threshold a sale needs two administrators; below
+ * it, one. Nobody completes what they approved. */
+static void
+test_trading_four_eyes (Fixture       *f,
+                        gconstpointer  user_data)
+{
+  g_autofree char *admin2 = kvota_test_server_login (f->server, KVOTA_TEST_ADMIN2);
+  g_autoptr(KvotaTestReply) chosen = choose (f, f->rep_nature, f->server->organisation_broker);
+  g_autoptr(JsonArray) audit = NULL;
+  g_autofree char *object = NULL;
+  Snapshot before;
+  gint64 order;
+  gint64 small;
+  gint64 large;
+  gint64 rejected;
+  gint64 unlimited;
+
+  kvota_test_assert_status (chosen, 201);
+  set_four_eyes (f, "1000", "need two administrators.\n");
+  order = sign_ok (f, 10000, -1);
+
+  /* At the threshold, one confirmation completes the sale. */
+  small = propose_ok (f, f->rep_broker, order, f->server->account_a, 1000, 80000, "2014-03-01");
+  decide_ok (f, small, "confirm", NULL, "completed");
+
+  /* Above it, the first confirmation only approves: nothing moves. */
+  large = propose_ok (f, f->rep_broker, order, f->server->account_a, 2500, 80000, "2014-03-02");
+  {
+    g_autoptr(KvotaTestReply) first = decide (f, f->admin, large, "confirm", NULL);
+
+    kvota_test_assert_status (first, 202);
+    g_assert_cmpstr (kvota_test_reply_get_string (first, "transaction.state"), ==, "proposed");
+    g_assert_cmpstr (kvota_test_reply_get_string (first, "transaction.approved_by"), ==, "admin");
+    g_assert_nonnull (kvota_test_reply_get_string (first, "transaction.approved"));
+    g_assert_true (JSON_NODE_HOLDS_NULL (kvota_test_reply_lookup (first, "transaction.decided_by")));
+  }
+  assert_holding (f, f->server->account_nature, ISSUED - 10000, 10000 - 1000 - 2500, 2500);
+  assert_holding (f, f->server->account_a, 1000, 0, 0);
+
+  /* The same administrator cannot complete it, nor approve it twice. */
+  before = take_snapshot (f);
+  assert_refused (f, &before, decide (f, f->admin, large, "confirm", NULL), 409, "second-person-required", NULL);
+  snapshot_clear (&before);
+
+  /* Another administrator completes it. */
+  {
+    g_autoptr(KvotaTestReply) second = decide (f, admin2, large, "confirm", NULL);
+
+    kvota_test_assert_status (second, 200);
+    g_assert_cmpstr (kvota_test_reply_get_string (second, "transaction.state"), ==, "completed");
+    g_assert_cmpstr (kvota_test_reply_get_string (second, "transaction.approved_by"), ==, "admin");
+    g_assert_cmpstr (kvota_test_reply_get_string (second, "transaction.decided_by"), ==, "admin2");
+  }
+  assert_holding (f, f->server->account_nature, ISSUED - 10000, 10000 - 3500, 0);
+  assert_holding (f, f->server->account_a, 3500, 0, 0);
+
+  /* An approved sale can still be rejected; its units go back to the
+   * order. */
+  rejected = propose_ok (f, f->rep_broker, order, f->server->account_a, 3000, 80000, "2014-03-03");
+  {
+    g_autoptr(KvotaTestReply) first = decide (f, admin2, rejected, "confirm", NULL);
+    g_autoptr(KvotaTestReply) reject = decide (f, f->admin, rejected, "reject",
+                                               "{\"reason\": \"The exchange cancelled the deal\"}");
+
+    kvota_test_assert_status (first, 202);
+    kvota_test_assert_status (reject, 200);
+    g_assert_cmpstr (kvota_test_reply_get_string (reject, "transaction.state"), ==, "rejected");
+  }
+  assert_holding (f, f->server->account_nature, ISSUED - 10000, 10000 - 3500, 0);
+
+  /* Turned off, one administrator suffices again. */
+  set_four_eyes (f, "off", "Four eyes: off. One administrator confirms every transfer.\n");
+  unlimited = propose_ok (f, f->rep_broker, order, f->server->account_a, 3000, 80000, "2014-03-04");
+  decide_ok (f, unlimited, "confirm", NULL, "completed");
+  assert_holding (f, f->server->account_a, 6500, 0, 0);
+
+  /* The approval is in the journal, once. */
+  audit = kvota_test_server_audit (f->server, f->admin);
+  g_assert_cmpuint (count_audit (audit, "ledger.transfer.approve"), ==, 2);
+  object = g_strdup_printf ("transaction/%" G_GINT64_FORMAT, large);
+  g_assert_cmpint (kvota_test_audit_find (audit, 0, "ledger.transfer.approve", object), >, 0);
+
+  assert_balanced (f);
+  stop_and_verify (f);
+}
+
+/* The report's months, prices, sectors and top accounts follow the
+ * confirmed sales, and nothing else. */
+static void
+test_trading_report_details (Fixture       *f,
+                             gconstpointer  user_data)
+{
+  g_autoptr(KvotaTestReply) chosen = choose (f, f->rep_nature, f->server->organisation_broker);
+  g_autoptr(KvotaTestReply) report = NULL;
+  g_autoptr(KvotaTestReply) months = NULL;
+  g_autoptr(KvotaTestReply) accounts = NULL;
+  g_autoptr(KvotaTestReply) sectors = NULL;
+  g_autofree char *expected_accounts = NULL;
+  gint64 order;
+  gint64 pending;
+
+  kvota_test_assert_status (chosen, 201);
+  order = sign_ok (f, 10000, -1);
+  decide_ok (f, propose_ok (f, f->rep_broker, order, f->server->account_a, 1000, 70000, "2014-02-10"),
+             "confirm", NULL, "completed");
+  decide_ok (f, propose_ok (f, f->rep_broker, order, f->server->account_b, 3000, 90000, "2014-02-20"),
+             "confirm", NULL, "completed");
+  decide_ok (f, propose_ok (f, f->rep_broker, order, f->server->account_a, 500, 80000, "2014-11-05"),
+             "confirm", NULL, "completed");
+  /* Neither a rejected nor a pending sale counts. */
+  decide_ok (f, propose_ok (f, f->rep_broker, order, f->server->account_a, 700, 10000, "2014-11-06"),
+             "reject", "{\"reason\": \"Wrong price\"}", "rejected");
+  pending = propose_ok (f, f->rep_broker, order, f->server->account_a, 800, 99000, "2014-12-01");
+  g_assert_cmpint (pending, >, 0);
+
+  report = kvota_test_server_request (f->server, "GET", "/api/v1/reports/trading?year=2014", f->ministry, NULL, 0);
+  kvota_test_assert_status (report, 200);
+  g_assert_cmpint (kvota_test_reply_get_int (report, "years.0.quotas_traded"), ==, 4500);
+  g_assert_cmpint (kvota_test_reply_get_int (report, "years.0.transactions"), ==, 3);
+  g_assert_cmpint (kvota_test_reply_get_int (report, "years.0.prices.min_tiyn"), ==, 70000);
+  g_assert_cmpint (kvota_test_reply_get_int (report, "years.0.prices.max_tiyn"), ==, 90000);
+  /* (1000 × 700 + 3000 × 900 + 500 × 800) / 4500 tenge = 844.44… */
+  g_assert_cmpint (kvota_test_reply_get_int (report, "years.0.prices.average_tiyn"), ==, 84444);
+  g_assert_cmpuint (kvota_test_reply_get_length (report, "years.0.months"), ==, 12);
+  g_assert_cmpint (kvota_test_reply_get_int (report, "years.0.months.1.quotas_traded"), ==, 4000);
+  g_assert_cmpint (kvota_test_reply_get_int (report, "years.0.months.1.transactions"), ==, 2);
+  g_assert_cmpint (kvota_test_reply_get_int (report, "years.0.months.10.quotas_traded"), ==, 500);
+  g_assert_cmpint (kvota_test_reply_get_int (report, "years.0.months.0.quotas_traded"), ==, 0);
+  g_assert_true (JSON_NODE_HOLDS_NULL (kvota_test_reply_lookup (report, "years.0.months.0.prices")));
+  /* The test's nature user is in no allocation plan: no sector. */
+  g_assert_cmpuint (kvota_test_reply_get_length (report, "years.0.sectors"), ==, 1);
+  g_assert_true (JSON_NODE_HOLDS_NULL (kvota_test_reply_lookup (report, "years.0.sectors.0.sector")));
+  g_assert_cmpint (kvota_test_reply_get_int (report, "years.0.sectors.0.quotas_traded"), ==, 4500);
+  g_assert_cmpuint (kvota_test_reply_get_length (report, "years.0.top_accounts"), ==, 3);
+  g_assert_cmpstr (kvota_test_reply_get_string (report, "years.0.top_accounts.0.account"), ==,
+                   f->server->account_nature);
+  g_assert_cmpint (kvota_test_reply_get_int (report, "years.0.top_accounts.0.sold"), ==, 4500);
+  g_assert_cmpint (kvota_test_reply_get_int (report, "years.0.top_accounts.0.transactions"), ==, 3);
+  g_assert_cmpstr (kvota_test_reply_get_string (report, "years.0.top_accounts.1.account"), ==,
+                   f->server->account_b);
+  g_assert_cmpint (kvota_test_reply_get_int (report, "years.0.top_accounts.1.bought"), ==, 3000);
+  g_assert_cmpint (kvota_test_reply_get_int (report, "years.0.top_accounts.2.bought"), ==, 1500);
+
+  months = kvota_test_server_request (f->server, "GET", "/api/v1/reports/trading?year=2014&format=csv&table=months",
+                                      f->admin, NULL, 0);
+  kvota_test_assert_status (months, 200);
+  g_assert_true (g_str_has_prefix (g_bytes_get_data (months->body, NULL),
+                                   "year,month,quotas_traded,transactions,min_price_tiyn,max_price_tiyn,"
+                                   "average_price_tiyn\n2014,1,0,0,,,\n2014,2,4000,2,70000,90000,85000\n"));
+
+  sectors = kvota_test_server_request (f->server, "GET", "/api/v1/reports/trading?format=csv&table=sectors",
+                                       f->admin, NULL, 0);
+  kvota_test_assert_status (sectors, 200);
+  {
+    static const char expected[] = "year,sector,quotas_traded,transactions\n2014,,4500,3\n";
+
+    g_assert_cmpmem (g_bytes_get_data (sectors->body, NULL), g_bytes_get_size (sectors->body),
+                     expected, strlen (expected));
+  }
+
+  accounts = kvota_test_server_request (f->server, "GET", "/api/v1/reports/trading?format=csv&table=accounts",
+                                        f->admin, NULL, 0);
+  kvota_test_assert_status (accounts, 200);
+  expected_accounts = g_strdup_printf ("year,rank,account,name,sold,bought,transactions\n"
+                                       "2014,1,%s,", f->server->account_nature);
+  g_assert_true (g_str_has_prefix (g_bytes_get_data (accounts->body, NULL), expected_accounts));
+
+  /* Tables are for CSV; JSON has them all. */
+  {
+    g_autoptr(KvotaTestReply) json_table =
+      kvota_test_server_request (f->server, "GET", "/api/v1/reports/trading?table=months", f->admin, NULL, 0);
+    g_autoptr(KvotaTestReply) unknown =
+      kvota_test_server_request (f->server, "GET", "/api/v1/reports/trading?format=csv&table=weeks", f->admin,
+                                 NULL, 0);
+
+    kvota_test_assert_error (json_table, 400, "invalid-value");
+    g_assert_cmpstr (kvota_test_reply_get_string (json_table, "error.field"), ==, "table");
+    kvota_test_assert_error (unknown, 400, "invalid-value");
+  }
+
+  assert_balanced (f);
+  stop_and_verify (f);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1357,6 +1559,10 @@ main (int   argc,
   g_test_add ("/server/trading/sale", Fixture, NULL, fixture_set_up, test_trading_sale, fixture_tear_down);
   g_test_add ("/server/trading/refusals", Fixture, NULL, fixture_set_up, test_trading_refusals, fixture_tear_down);
   g_test_add ("/server/trading/buy-requests", Fixture, NULL, fixture_set_up, test_trading_buy_requests,
+              fixture_tear_down);
+  g_test_add ("/server/trading/four-eyes", Fixture, NULL, fixture_set_up, test_trading_four_eyes,
+              fixture_tear_down);
+  g_test_add ("/server/trading/report-details", Fixture, NULL, fixture_set_up, test_trading_report_details,
               fixture_tear_down);
 
   return g_test_run ();
