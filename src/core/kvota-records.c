@@ -842,6 +842,67 @@ kvota_application_from_json (JsonNode  *node,
   return g_steal_pointer (&self);
 }
 
+/* Mandates */
+
+void
+kvota_mandate_free (KvotaMandate *self)
+{
+  if (self == NULL)
+    return;
+
+  g_free (self->organisation_name);
+  g_free (self->account);
+  g_free (self->intermediary_name);
+  g_clear_pointer (&self->started, g_date_time_unref);
+  g_clear_pointer (&self->ended, g_date_time_unref);
+  g_free (self);
+}
+
+JsonNode *
+kvota_mandate_to_json (const KvotaMandate *self)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_int_value (builder, self->id);
+  json_builder_set_member_name (builder, "organisation_id");
+  json_builder_add_int_value (builder, self->organisation_id);
+  add_nullable_string (builder, "organisation", self->organisation_name);
+  add_nullable_string (builder, "account", self->account);
+  json_builder_set_member_name (builder, "intermediary_id");
+  json_builder_add_int_value (builder, self->intermediary_id);
+  add_nullable_string (builder, "intermediary", self->intermediary_name);
+  add_time (builder, "started", self->started);
+  add_time (builder, "ended", self->ended);
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+KvotaMandate *
+kvota_mandate_from_json (JsonNode  *node,
+                         GError   **error)
+{
+  g_autoptr(KvotaMandate) self = g_new0 (KvotaMandate, 1);
+  JsonObject *object;
+
+  if ((object = object_of (node, error)) == NULL ||
+      !get_int (object, "id", &self->id, error) ||
+      !get_int (object, "organisation_id", &self->organisation_id, error) ||
+      !get_string (object, "organisation", TRUE, &self->organisation_name, error) ||
+      !get_string (object, "account", TRUE, &self->account, error) ||
+      !get_int (object, "intermediary_id", &self->intermediary_id, error) ||
+      !get_string (object, "intermediary", TRUE, &self->intermediary_name, error) ||
+      !get_time (object, "started", FALSE, &self->started, error) ||
+      !get_time (object, "ended", TRUE, &self->ended, error))
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
 /* Sale orders */
 
 void

@@ -167,6 +167,29 @@ typedef struct
 void                kvota_sale_order_free        (KvotaSaleOrder    *self);
 JsonNode           *kvota_sale_order_to_json     (const KvotaSaleOrder *self);
 
+/**
+ * KvotaMandate:
+ *
+ * A nature user's choice of the broker or trader it sells through, from
+ * @started until @ended (%NULL while it is in force).
+ */
+typedef struct
+{
+  gint64         id;
+  gint64         organisation_id;
+  char          *organisation_name;
+  char          *account;
+  gint64         intermediary_id;
+  char          *intermediary_name;
+  GDateTime     *started;
+  GDateTime     *ended;
+} KvotaMandate;
+
+void                kvota_mandate_free           (KvotaMandate      *self);
+JsonNode           *kvota_mandate_to_json        (const KvotaMandate *self);
+KvotaMandate       *kvota_mandate_from_json      (JsonNode           *node,
+                                                  GError            **error);
+
 void                kvota_organisation_free      (KvotaOrganisation *self);
 KvotaOrganisation  *kvota_organisation_copy      (const KvotaOrganisation *self);
 JsonNode           *kvota_organisation_to_json   (const KvotaOrganisation *self);
@@ -198,6 +221,7 @@ char               *kvota_timestamp_format       (GDateTime          *time);
 GDateTime          *kvota_timestamp_parse        (const char         *text);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KvotaOrganisation, kvota_organisation_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KvotaMandate, kvota_mandate_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KvotaRegistrationKey, kvota_registration_key_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KvotaApplication, kvota_application_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KvotaUser, kvota_user_free)

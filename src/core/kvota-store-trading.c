@@ -82,6 +82,66 @@ kvota_store_get_intermediary (KvotaStore *self,
 }
 
 /**
+ * kvota_store_list_mandates:
+ * @self: a #KvotaStore
+ * @organisation_id: only this nature user's mandates, or 0
+ * @intermediary_id: only the mandates naming this broker or trader, or 0
+ * @error: return location for a #GError, or %NULL
+ *
+ * Returns: (transfer full) (element-type KvotaMandate): the mandates, the
+ *   ones in force first, then the most recent
+ */
+GPtrArray *
+kvota_store_list_mandates (KvotaStore  *self,
+                           gint64       organisation_id,
+                           gint64       intermediary_id,
+                           GError     **error)
+{
+  g_autoptr(GPtrArray) mandates = g_ptr_array_new_with_free_func ((GDestroyNotify) kvota_mandate_free);
+  g_autoptr(sqlite3_stmt) statement = NULL;
+  int rc;
+
+  g_return_val_if_fail (KVOTA_IS_STORE (self), NULL);
+
+  statement = _kvota_store_prepare (self, "SELECT m.id, m.organisation_id, o.name, a.number, m.intermediary_id, "
+                                          "i.name, m.started, m.ended FROM mandates m "
+                                          "JOIN organisations o ON o.id = m.organisation_id "
+                                          "LEFT JOIN accounts a ON a.organisation_id = o.id "
+                                          "JOIN organisations i ON i.id = m.intermediary_id "
+                                          "WHERE (?1 = 0 OR m.organisation_id = ?1) "
+                                          "AND (?2 = 0 OR m.intermediary_id = ?2) "
+                                          "ORDER BY m.ended IS NOT NULL, m.id DESC", error);
+  if (statement == NULL)
+    return NULL;
+
+  sqlite3_bind_int64 (statement, 1, organisation_id);
+  sqlite3_bind_int64 (statement, 2, intermediary_id);
+  while ((rc = sqlite3_step (statement)) == SQLITE_ROW)
+    {
+      KvotaMandate *mandate = g_new0 (KvotaMandate, 1);
+      const char *ended = (const char *) sqlite3_column_text (statement, 7);
+
+      mandate->id = sqlite3_column_int64 (statement, 0);
+      mandate->organisation_id = sqlite3_column_int64 (statement, 1);
+      mandate->organisation_name = g_strdup ((const char *) sqlite3_column_text (statement, 2));
+      mandate->account = g_strdup ((const char *) sqlite3_column_text (statement, 3));
+      mandate->intermediary_id = sqlite3_column_int64 (statement, 4);
+      mandate->intermediary_name = g_strdup ((const char *) sqlite3_column_text (statement, 5));
+      mandate->started = kvota_timestamp_parse ((const char *) sqlite3_column_text (statement, 6));
+      mandate->ended = ended != NULL ? kvota_timestamp_parse (ended) : NULL;
+      g_ptr_array_add (mandates, mandate);
+    }
+
+  if (rc != SQLITE_DONE)
+    {
+      _kvota_store_storage_error (self, error);
+      return NULL;
+    }
+
+  return g_steal_pointer (&mandates);
+}
+
+/**
  * kvota_store_choose_intermediary:
  * @self: a #KvotaStore
  * @actor: who chooses

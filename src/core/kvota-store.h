@@ -417,6 +417,10 @@ typedef enum
 
 gint64              kvota_store_get_intermediary  (KvotaStore       *self,
                                                    gint64            organisation_id);
+GPtrArray          *kvota_store_list_mandates     (KvotaStore       *self,
+                                                   gint64            organisation_id,
+                                                   gint64            intermediary_id,
+                                                   GError          **error);
 gboolean            kvota_store_choose_intermediary (KvotaStore     *self,
                                                    const char       *actor,
                                                    gint64            organisation_id,

@@ -139,6 +139,9 @@ gboolean  _kvota_request_check_query (KvotaRequest  *request,
 const char *_kvota_request_actor     (KvotaRequest  *request);
 JsonNode *_kvota_object_node         (const char    *member,
                                       JsonNode      *value);
+typedef JsonNode *(*KvotaToJson)     (gconstpointer  item);
+JsonNode *_kvota_array_node          (GPtrArray     *items,
+                                      KvotaToJson    to_json);
 gboolean  _kvota_request_read_reason (KvotaRequest  *request,
                                       gboolean       required,
                                       char         **reason,
@@ -164,6 +167,8 @@ void _kvota_list_sale_orders_cb        (KvotaServer *self, KvotaRequest *request
 void _kvota_withdraw_sale_cb           (KvotaServer *self, KvotaRequest *request);
 void _kvota_propose_sale_cb            (KvotaServer *self, KvotaRequest *request);
 void _kvota_propose_transfer_cb        (KvotaServer *self, KvotaRequest *request);
+void _kvota_list_mandates_cb           (KvotaServer *self, KvotaRequest *request);
+void _kvota_list_intermediaries_cb     (KvotaServer *self, KvotaRequest *request);
 void _kvota_trading_report_cb          (KvotaServer *self, KvotaRequest *request);
 
 /* Handlers in kvota-server-compliance.c */

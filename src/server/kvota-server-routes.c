@@ -870,6 +870,12 @@ const KvotaRoute _kvota_routes[] = {
   { "POST",   "/api/v1/transactions/{id}/reject", ACCESS_ADMINISTRATOR, 0, reject_transaction_cb },
   { "POST",   "/api/v1/transactions/{id}/cancel", ACCESS_REPRESENTATIVE (KVOTA_HOLDER_TYPE_INDIVIDUAL), 0, cancel_transaction_cb },
   { "POST",   "/api/v1/mandates", ACCESS_REPRESENTATIVE (KVOTA_HOLDER_TYPE_NATURE_USER), 0, _kvota_choose_intermediary_cb },
+  { "GET",    "/api/v1/mandates", ACCESS_OVERSIGHT | ACCESS_REPRESENTATIVE (KVOTA_HOLDER_TYPE_NATURE_USER) |
+                                  ACCESS_ACCOUNTANT (KVOTA_HOLDER_TYPE_NATURE_USER) | ACCESS_INTERMEDIARIES, 0,
+                                  _kvota_list_mandates_cb },
+  { "GET",    "/api/v1/intermediaries", ACCESS_OVERSIGHT | ACCESS_REPRESENTATIVE (KVOTA_HOLDER_TYPE_NATURE_USER) |
+                                        ACCESS_ACCOUNTANT (KVOTA_HOLDER_TYPE_NATURE_USER), 0,
+                                        _kvota_list_intermediaries_cb },
   { "POST",   "/api/v1/sale-orders", ACCESS_REPRESENTATIVE (KVOTA_HOLDER_TYPE_NATURE_USER), 0, _kvota_sign_for_sale_cb },
   { "GET",    "/api/v1/sale-orders", ACCESS_OVERSIGHT | ACCESS_REPRESENTATIVE (KVOTA_HOLDER_TYPE_NATURE_USER) |
                                      ACCESS_ACCOUNTANT (KVOTA_HOLDER_TYPE_NATURE_USER) | ACCESS_INTERMEDIARIES, 0,

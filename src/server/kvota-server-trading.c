@@ -61,6 +61,82 @@ _kvota_choose_intermediary_cb (KvotaServer  *self,
   _kvota_request_reply_json (request, SOUP_STATUS_CREATED, node);
 }
 
+/* GET /api/v1/mandates: a nature user's own history, the clients of an
+ * intermediary (those that chose it, now or before), or all of them. */
+/* What a nature user needs to choose: not the intermediary's address. */
+static JsonNode *
+intermediary_to_json (gconstpointer item)
+{
+  const KvotaOrganisation *organisation = item;
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_int_value (builder, organisation->id);
+  json_builder_set_member_name (builder, "name");
+  json_builder_add_string_value (builder, organisation->name);
+  json_builder_set_member_name (builder, "bin");
+  json_builder_add_string_value (builder, organisation->bin);
+  json_builder_set_member_name (builder, "holder_type");
+  json_builder_add_string_value (builder, kvota_holder_type_to_string (organisation->holder_type));
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+void
+_kvota_list_mandates_cb (KvotaServer  *self,
+                         KvotaRequest *request)
+{
+  g_autoptr(GPtrArray) mandates = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  gint64 organisation_id, intermediary_id;
+
+  _kvota_principal_list_scope (request->principal, &organisation_id, &intermediary_id);
+  if (!_kvota_request_check_query (request, NULL, &error) ||
+      (mandates = kvota_store_list_mandates (self->store, organisation_id, intermediary_id, &error)) == NULL)
+    {
+      _kvota_request_reply_error (request, error);
+      return;
+    }
+
+  node = _kvota_object_node ("mandates", _kvota_array_node (mandates, (KvotaToJson) kvota_mandate_to_json));
+  _kvota_request_reply_json (request, SOUP_STATUS_OK, node);
+}
+
+/* GET /api/v1/intermediaries: the brokers and traders a nature user may
+ * choose, active ones only. */
+void
+_kvota_list_intermediaries_cb (KvotaServer  *self,
+                               KvotaRequest *request)
+{
+  g_autoptr(GPtrArray) organisations = NULL;
+  g_autoptr(GPtrArray) intermediaries = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+
+  if (!_kvota_request_check_query (request, NULL, &error) ||
+      (organisations = kvota_store_list_organisations (self->store, &error)) == NULL)
+    {
+      _kvota_request_reply_error (request, error);
+      return;
+    }
+
+  for (guint i = 0; i < organisations->len; i++)
+    {
+      KvotaOrganisation *organisation = g_ptr_array_index (organisations, i);
+
+      if (kvota_holder_type_is_intermediary (organisation->holder_type) &&
+          organisation->state == KVOTA_USER_STATE_ACTIVE)
+        g_ptr_array_add (intermediaries, organisation);
+    }
+
+  node = _kvota_object_node ("intermediaries",
+                             _kvota_array_node (intermediaries, (KvotaToJson) intermediary_to_json));
+  _kvota_request_reply_json (request, SOUP_STATUS_OK, node);
+}
+
 /* Sale orders */
 
 static gboolean
@@ -148,7 +224,6 @@ _kvota_list_sale_orders_cb (KvotaServer  *self,
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) node = NULL;
   gint64 organisation_id, intermediary_id;
-  JsonArray *array;
 
   _kvota_principal_list_scope (request->principal, &organisation_id, &intermediary_id);
   if (!_kvota_request_check_query (request, NULL, &error) ||
@@ -158,12 +233,7 @@ _kvota_list_sale_orders_cb (KvotaServer  *self,
       return;
     }
 
-  array = json_array_sized_new (orders->len);
-  for (guint i = 0; i < orders->len; i++)
-    json_array_add_element (array, kvota_sale_order_to_json (g_ptr_array_index (orders, i)));
-
-  node = _kvota_object_node ("sale_orders", json_node_init_array (json_node_alloc (), array));
-  json_array_unref (array);
+  node = _kvota_object_node ("sale_orders", _kvota_array_node (orders, (KvotaToJson) kvota_sale_order_to_json));
   _kvota_request_reply_json (request, SOUP_STATUS_OK, node);
 }
 

@@ -174,6 +174,22 @@ _kvota_object_node (const char *member,
   return json_node_init_object (json_node_alloc (), object);
 }
 
+/* A JSON array of @items, each written by @to_json. */
+JsonNode *
+_kvota_array_node (GPtrArray   *items,
+                   KvotaToJson  to_json)
+{
+  JsonArray *array = json_array_sized_new (items->len);
+  JsonNode *node;
+
+  for (guint i = 0; i < items->len; i++)
+    json_array_add_element (array, to_json (g_ptr_array_index (items, i)));
+
+  node = json_node_init_array (json_node_alloc (), array);
+  json_array_unref (array);
+  return node;
+}
+
 const char *
 _kvota_request_actor (KvotaRequest *request)
 {

@@ -121,6 +121,12 @@ static const RouteAccess access_table[] = {
   { "POST /api/v1/transactions/{id}/cancel", "rep(individual) of the transferring account, before a decision",
     REP_INDIVIDUAL, HARMLESS },
   { "POST /api/v1/mandates", "rep(nature-user)", REP_NATURE, HARMLESS },
+  { "GET /api/v1/mandates",
+    "admin, ministry (all), rep and acct of a nature user (its own history), rep and acct of a broker "
+    "or trader (the nature users that chose it, now or before)",
+    ADMIN | MINISTRY | REP_NATURE | REP_BROKER, NULL },
+  { "GET /api/v1/intermediaries", "admin, ministry, rep and acct of a nature user",
+    ADMIN | MINISTRY | REP_NATURE, NULL },
   { "POST /api/v1/sale-orders", "rep(nature-user)", REP_NATURE, HARMLESS },
   { "GET /api/v1/sale-orders",
     "admin, ministry (all), rep and acct of a nature user (its own), rep and acct of a broker "
@@ -695,6 +701,10 @@ static const CellRow cell_rows[] = {
   { "POST /api/v1/transactions/{id}/reject", "{\"reason\": \"Testing\"}", C_ADMIN, 404, "not-found", FALSE },
   { "POST /api/v1/transactions/{id}/cancel", NULL, C_REP_INDIV, 404, "not-found", FALSE },
   { "POST /api/v1/mandates", "{}", C_REP_NATURE, 400, "missing-field", FALSE },
+  { "GET /api/v1/mandates", NULL,
+    C_OVERSIGHT | C_REP_NATURE | C_ACCT_NATURE | C_REP_BROKER | C_ACCT_BROKER | C_REP_TRADER | C_ACCT_TRADER,
+    200, NULL, FALSE },
+  { "GET /api/v1/intermediaries", NULL, C_OVERSIGHT | C_REP_NATURE | C_ACCT_NATURE, 200, NULL, FALSE },
   { "POST /api/v1/sale-orders", "{}", C_REP_NATURE, 400, "missing-field", FALSE },
   { "GET /api/v1/sale-orders", NULL,
     C_OVERSIGHT | C_REP_NATURE | C_ACCT_NATURE | C_REP_BROKER | C_ACCT_BROKER | C_REP_TRADER | C_ACCT_TRADER,

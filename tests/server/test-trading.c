@@ -581,6 +581,42 @@ test_trading_mandate (Fixture       *f,
     g_assert_cmpint (kvota_test_reply_get_int (chosen, "mandate.intermediary_id"), ==, server->organisation_trader);
   }
 
+  /* The history is kept: the trader's mandate in force, the broker's
+   * ended. Each intermediary sees the nature user that chose it; the
+   * nature user sees whom it may choose. */
+  {
+    g_autoptr(KvotaTestReply) own = kvota_test_server_request (server, "GET", "/api/v1/mandates", f->acct_nature,
+                                                               NULL, 0);
+    g_autoptr(KvotaTestReply) trader = kvota_test_server_request (server, "GET", "/api/v1/mandates", f->rep_trader,
+                                                                  NULL, 0);
+    g_autoptr(KvotaTestReply) broker = kvota_test_server_request (server, "GET", "/api/v1/mandates",
+                                                                  f->acct_broker, NULL, 0);
+    g_autoptr(KvotaTestReply) choices = kvota_test_server_request (server, "GET", "/api/v1/intermediaries",
+                                                                   f->rep_nature, NULL, 0);
+
+    kvota_test_assert_status (own, 200);
+    g_assert_cmpuint (kvota_test_reply_get_length (own, "mandates"), ==, 2);
+    g_assert_cmpint (kvota_test_reply_get_int (own, "mandates.0.intermediary_id"), ==, server->organisation_trader);
+    g_assert_true (JSON_NODE_HOLDS_NULL (kvota_test_reply_lookup (own, "mandates.0.ended")));
+    g_assert_cmpint (kvota_test_reply_get_int (own, "mandates.1.intermediary_id"), ==, server->organisation_broker);
+    g_assert_nonnull (kvota_test_reply_get_string (own, "mandates.1.ended"));
+    g_assert_cmpstr (kvota_test_reply_get_string (own, "mandates.0.account"), ==, server->account_nature);
+
+    kvota_test_assert_status (trader, 200);
+    g_assert_cmpuint (kvota_test_reply_get_length (trader, "mandates"), ==, 1);
+    g_assert_cmpint (kvota_test_reply_get_int (trader, "mandates.0.organisation_id"), ==,
+                     server->organisation_nature);
+    kvota_test_assert_status (broker, 200);
+    g_assert_cmpuint (kvota_test_reply_get_length (broker, "mandates"), ==, 1);
+    g_assert_nonnull (kvota_test_reply_get_string (broker, "mandates.0.ended"));
+
+    kvota_test_assert_status (choices, 200);
+    g_assert_cmpuint (kvota_test_reply_get_length (choices, "intermediaries"), ==, 2);
+    g_assert_cmpint (kvota_test_reply_get_int (choices, "intermediaries.0.id"), ==, server->organisation_broker);
+    g_assert_cmpstr (kvota_test_reply_get_string (choices, "intermediaries.0.holder_type"), ==, "broker");
+    g_assert_cmpint (kvota_test_reply_get_int (choices, "intermediaries.1.id"), ==, server->organisation_trader);
+  }
+
   /* The audit journal has both choices, the second naming the first. */
   audit = kvota_test_server_audit (server, f->admin);
   g_assert_cmpuint (count_audit (audit, "mandate.choose"), ==, 2);
