@@ -228,7 +228,9 @@ trade (KvotaStore    *store,
   if (registered == NULL)
     return FALSE;
 
-  /* Sellers: the nature users whose plan issued them this vintage. */
+  /* Sellers: the nature users whose plan issued them this vintage, enough
+   * for their share of the year's deals (power plants and oil and gas
+   * companies in the sample plans). */
   for (guint i = 0; i < registered->len; i++)
     {
       KvotaOrganisation *organisation = g_ptr_array_index (registered, i);
@@ -240,7 +242,7 @@ trade (KvotaStore    *store,
 
       for (guint h = 0; h < holdings->len; h++)
         if (g_array_index (holdings, KvotaHolding, h).vintage == year &&
-            g_array_index (holdings, KvotaHolding, h).available > total)
+            g_array_index (holdings, KvotaHolding, h).available > total / 2)
           {
             g_ptr_array_add (sellers, organisation);
             if (kvota_store_get_intermediary (store, organisation->id) != broker->id &&

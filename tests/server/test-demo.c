@@ -192,9 +192,9 @@ test_demo (void)
     g_assert_cmpint (json_object_get_int_member (year, "quotas_traded"), ==, QUOTAS_2015);
     g_assert_cmpint (json_object_get_int_member (year, "transactions"), ==, 40);
 
-    /* The details add up to the year: twelve months, the sellers' sector
-     * from the plan (the demo's sellers are all power plants), and the
-     * accounts that traded most, the two buyers first. */
+    /* The details add up to the year: twelve months, the sellers' sectors
+     * from the plan (the demo's sellers are power plants and oil and gas
+     * companies), and the accounts that traded most, the two buyers first. */
     {
       JsonArray *months = json_object_get_array_member (year, "months");
       JsonArray *sectors = json_object_get_array_member (year, "sectors");
@@ -217,10 +217,13 @@ test_demo (void)
       g_assert_cmpint (quotas, ==, QUOTAS_2015);
       g_assert_cmpint (transactions, ==, 40);
 
-      g_assert_cmpuint (json_array_get_length (sectors), ==, 1);
+      g_assert_cmpuint (json_array_get_length (sectors), ==, 2);
       g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (sectors, 0), "sector"), ==,
                        "Электроэнергетика");
-      g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (sectors, 0), "quotas_traded"),
+      g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (sectors, 1), "sector"), ==,
+                       "Нефтегазовый сектор");
+      g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (sectors, 0), "quotas_traded") +
+                       json_object_get_int_member (json_array_get_object_element (sectors, 1), "quotas_traded"),
                        ==, QUOTAS_2015);
 
       /* The demo prices its deals from 720 to 900 tenge a quota. */
@@ -271,8 +274,10 @@ test_demo (void)
   status = run_kvotactl (&out, &err, "report", "--db", server->db_path, "--table", "sectors", NULL);
   g_assert_cmpint (status, ==, 0);
   g_assert_cmpstr (out, ==, "year,sector,quotas_traded,transactions\n"
-                            "2014,Электроэнергетика,1252950,34\n"
-                            "2015,Электроэнергетика,1983922,40\n");
+                            "2014,Электроэнергетика,869811,24\n"
+                            "2014,Нефтегазовый сектор,383139,10\n"
+                            "2015,Электроэнергетика,1342954,28\n"
+                            "2015,Нефтегазовый сектор,640968,12\n");
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
   status = run_kvotactl (&out, &err, "report", "--db", server->db_path, "--table", "months", "--year", "2014", NULL);
