@@ -264,6 +264,21 @@ kvota_balances_page_init (KvotaBalancesPage *self)
   self->cancellable = g_cancellable_new ();
 }
 
+/**
+ * kvota_balances_page_new:
+ * @client: the signed-in client
+ *
+ * Returns: (transfer floating): the page
+ */
+GtkWidget *
+kvota_balances_page_new (KvotaClient *client)
+{
+  KvotaBalancesPage *self = g_object_new (KVOTA_TYPE_BALANCES_PAGE, NULL);
+
+  kvota_balances_page_set_client (self, client);
+  return GTK_WIDGET (self);
+}
+
 void
 kvota_balances_page_set_client (KvotaBalancesPage *self,
                                 KvotaClient       *client)

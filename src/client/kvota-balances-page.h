@@ -15,6 +15,7 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (KvotaBalancesPage, kvota_balances_page, KVOTA, BALANCES_PAGE, GtkWidget)
 
+GtkWidget *kvota_balances_page_new        (KvotaClient       *client);
 void kvota_balances_page_set_client (KvotaBalancesPage *self,
                                      KvotaClient       *client);
 

@@ -9,10 +9,8 @@
 
 #include <glib/gi18n.h>
 
-#include "kvota-balances-page.h"
+#include "kvota-pages.h"
 #include "kvota-session-view.h"
-#include "kvota-trading-report-page.h"
-#include "kvota-transactions-page.h"
 
 /* What a signed-in user sees: a sidebar with the pages the user's role
  * may use, and nothing more. The server decides what each role may do;
@@ -32,9 +30,6 @@ struct _KvotaSessionView
   AdwAvatar       *avatar;
   GtkLabel        *user_label;
   GtkStack        *pages;
-  GtkWidget       *balances_page;
-  GtkWidget       *transactions_page;
-  GtkWidget       *trading_report_page;
 };
 
 G_DEFINE_FINAL_TYPE (KvotaSessionView, kvota_session_view, GTK_TYPE_WIDGET)
@@ -46,20 +41,6 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
-
-static gboolean
-may_see_balances (const KvotaUser *user)
-{
-  return (user->role == KVOTA_ROLE_REPRESENTATIVE || user->role == KVOTA_ROLE_ACCOUNTANT) &&
-         kvota_holder_type_holds_units (user->organisation->holder_type) &&
-         user->organisation->account != NULL;
-}
-
-static gboolean
-may_see_reports (const KvotaUser *user)
-{
-  return user->role == KVOTA_ROLE_ADMINISTRATOR || user->role == KVOTA_ROLE_MINISTRY;
-}
 
 static void
 update_title (KvotaSessionView *self)
@@ -88,23 +69,21 @@ set_up_for_user (KvotaSessionView *self)
 {
   const KvotaUser *user = kvota_client_get_user (self->client);
   g_autofree char *tooltip = NULL;
+  const KvotaPageInfo *pages;
   GtkWidget *first = NULL;
+  guint n_pages;
 
   g_return_if_fail (user != NULL);
 
-  kvota_balances_page_set_client (KVOTA_BALANCES_PAGE (self->balances_page), self->client);
-  kvota_transactions_page_set_client (KVOTA_TRANSACTIONS_PAGE (self->transactions_page), self->client);
-  kvota_trading_report_page_set_client (KVOTA_TRADING_REPORT_PAGE (self->trading_report_page), self->client);
-
   /* Pages the role may not use are not there at all: a hidden page
    * would still be one keyboard shortcut or sidebar row away. */
-  if (!may_see_balances (user))
-    gtk_stack_remove (self->pages, self->balances_page);
-  if (!may_see_reports (user))
-    gtk_stack_remove (self->pages, self->trading_report_page);
+  pages = kvota_pages_get (&n_pages);
+  for (guint i = 0; i < n_pages; i++)
+    if (pages[i].may_see (user))
+      gtk_stack_add_titled (self->pages, pages[i].create (self->client), pages[i].name, _(pages[i].title));
 
-  /* Only now: GTK 4.8's sidebar does not survive pages leaving the
-   * stack it shows. */
+  /* Only now that the stack is complete: GTK 4.8's sidebar does not
+   * survive pages leaving the stack it shows. */
   gtk_stack_sidebar_set_stack (self->sidebar, self->pages);
 
   /* The first page the user may see is where the session opens. */
@@ -207,10 +186,6 @@ kvota_session_view_class_init (KvotaSessionViewClass *klass)
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  g_type_ensure (KVOTA_TYPE_BALANCES_PAGE);
-  g_type_ensure (KVOTA_TYPE_TRANSACTIONS_PAGE);
-  g_type_ensure (KVOTA_TYPE_TRADING_REPORT_PAGE);
-
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, "/kz/kvota/Kvota/kvota-session-view.ui");
   gtk_widget_class_bind_template_child (widget_class, KvotaSessionView, window_title);
@@ -219,9 +194,6 @@ kvota_session_view_class_init (KvotaSessionViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KvotaSessionView, avatar);
   gtk_widget_class_bind_template_child (widget_class, KvotaSessionView, user_label);
   gtk_widget_class_bind_template_child (widget_class, KvotaSessionView, pages);
-  gtk_widget_class_bind_template_child (widget_class, KvotaSessionView, balances_page);
-  gtk_widget_class_bind_template_child (widget_class, KvotaSessionView, transactions_page);
-  gtk_widget_class_bind_template_child (widget_class, KvotaSessionView, trading_report_page);
   gtk_widget_class_bind_template_callback (widget_class, pages_visible_child_changed_cb);
 }
 

@@ -247,6 +247,21 @@ kvota_trading_report_page_init (KvotaTradingReportPage *self)
                        _("Completed transfers of quotas by the year of their deal, as the registry’s ledger records them."));
 }
 
+/**
+ * kvota_trading_report_page_new:
+ * @client: the signed-in client
+ *
+ * Returns: (transfer floating): the page
+ */
+GtkWidget *
+kvota_trading_report_page_new (KvotaClient *client)
+{
+  KvotaTradingReportPage *self = g_object_new (KVOTA_TYPE_TRADING_REPORT_PAGE, NULL);
+
+  kvota_trading_report_page_set_client (self, client);
+  return GTK_WIDGET (self);
+}
+
 void
 kvota_trading_report_page_set_client (KvotaTradingReportPage *self,
                                       KvotaClient            *client)

@@ -15,6 +15,7 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (KvotaTradingReportPage, kvota_trading_report_page, KVOTA, TRADING_REPORT_PAGE, GtkWidget)
 
+GtkWidget *kvota_trading_report_page_new        (KvotaClient       *client);
 void kvota_trading_report_page_set_client (KvotaTradingReportPage *self,
                                            KvotaClient            *client);
 

@@ -256,6 +256,21 @@ kvota_transactions_page_init (KvotaTransactionsPage *self)
                            G_CONNECT_SWAPPED);
 }
 
+/**
+ * kvota_transactions_page_new:
+ * @client: the signed-in client
+ *
+ * Returns: (transfer floating): the page
+ */
+GtkWidget *
+kvota_transactions_page_new (KvotaClient *client)
+{
+  KvotaTransactionsPage *self = g_object_new (KVOTA_TYPE_TRANSACTIONS_PAGE, NULL);
+
+  kvota_transactions_page_set_client (self, client);
+  return GTK_WIDGET (self);
+}
+
 void
 kvota_transactions_page_set_client (KvotaTransactionsPage *self,
                                     KvotaClient           *client)

@@ -15,6 +15,7 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (KvotaTransactionsPage, kvota_transactions_page, KVOTA, TRANSACTIONS_PAGE, GtkWidget)
 
+GtkWidget *kvota_transactions_page_new        (KvotaClient       *client);
 void kvota_transactions_page_set_client (KvotaTransactionsPage *self,
                                          KvotaClient           *client);
 

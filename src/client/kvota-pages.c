@@ -1,0 +1,88 @@
+/* kvota-pages.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "kvota-pages"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "kvota-balances-page.h"
+#include "kvota-pages.h"
+#include "kvota-trading-report-page.h"
+#include "kvota-transactions-page.h"
+
+/* The pages of the main window, in sidebar order, and who uses each. The
+ * server decides what a role may do; this keeps out of sight what it
+ * would refuse. A new page is one line here. */
+
+gboolean
+kvota_user_is_administrator (const KvotaUser *user)
+{
+  return user->role == KVOTA_ROLE_ADMINISTRATOR;
+}
+
+/* The administrator and the Ministry, which sees everything read-only. */
+gboolean
+kvota_user_is_oversight (const KvotaUser *user)
+{
+  return user->role == KVOTA_ROLE_ADMINISTRATOR || user->role == KVOTA_ROLE_MINISTRY;
+}
+
+/* Representatives and accountants of an organisation with an account. */
+gboolean
+kvota_user_holds_units (const KvotaUser *user)
+{
+  return (user->role == KVOTA_ROLE_REPRESENTATIVE || user->role == KVOTA_ROLE_ACCOUNTANT) &&
+         kvota_holder_type_holds_units (user->organisation->holder_type) &&
+         user->organisation->account != NULL;
+}
+
+gboolean
+kvota_user_is_nature_user (const KvotaUser *user)
+{
+  return (user->role == KVOTA_ROLE_REPRESENTATIVE || user->role == KVOTA_ROLE_ACCOUNTANT) &&
+         user->organisation->holder_type == KVOTA_HOLDER_TYPE_NATURE_USER;
+}
+
+gboolean
+kvota_user_is_intermediary (const KvotaUser *user)
+{
+  return (user->role == KVOTA_ROLE_REPRESENTATIVE || user->role == KVOTA_ROLE_ACCOUNTANT) &&
+         kvota_holder_type_is_intermediary (user->organisation->holder_type);
+}
+
+/* Whether the user acts for its organisation, rather than only reads:
+ * accountants review, representatives act. */
+gboolean
+kvota_user_acts (const KvotaUser *user)
+{
+  return user->role == KVOTA_ROLE_REPRESENTATIVE || user->role == KVOTA_ROLE_ADMINISTRATOR;
+}
+
+static gboolean
+everyone (const KvotaUser *user)
+{
+  return TRUE;
+}
+
+static const KvotaPageInfo pages[] = {
+  { "balances", N_("Balances"), kvota_balances_page_new, kvota_user_holds_units },
+  { "transactions", N_("Transactions"), kvota_transactions_page_new, everyone },
+  { "trading-report", N_("Trading Report"), kvota_trading_report_page_new, kvota_user_is_oversight },
+};
+
+/**
+ * kvota_pages_get:
+ * @n_pages: (out): how many
+ *
+ * Returns: (array length=n_pages): every page of the main window
+ */
+const KvotaPageInfo *
+kvota_pages_get (guint *n_pages)
+{
+  *n_pages = G_N_ELEMENTS (pages);
+  return pages;
+}
