@@ -326,6 +326,56 @@ failed:
   return FALSE;
 }
 
+/* The user whose unexpired reset key has the hash @reset_hash, or 0 and
+ * %KVOTA_ERROR_INVALID_RESET_KEY. */
+static gint64
+find_reset_user (KvotaStore  *self,
+                 const char  *username,
+                 const char  *reset_hash,
+                 GDateTime   *now,
+                 GError     **error)
+{
+  g_autoptr(sqlite3_stmt) statement =
+    _kvota_store_prepare (self, "SELECT id FROM users WHERE username = ? AND reset_hash = ? "
+                                "AND reset_expires > ?", error);
+
+  if (statement == NULL)
+    return 0;
+  sqlite3_bind_text (statement, 1, username, -1, SQLITE_STATIC);
+  sqlite3_bind_text (statement, 2, reset_hash, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (statement, 3, g_date_time_to_unix (now));
+  if (sqlite3_step (statement) == SQLITE_ROW)
+    return sqlite3_column_int64 (statement, 0);
+
+  kvota_set_error (error, KVOTA_ERROR_INVALID_RESET_KEY, "reset_key");
+  return 0;
+}
+
+/**
+ * kvota_store_check_password_reset:
+ * @self: a #KvotaStore
+ * @username: the user's login name
+ * @reset_hash: the hash of the reset key the user typed
+ * @now: the current time
+ * @error: return location for a #GError, or %NULL
+ *
+ * Tells, without changing anything, whether the key would reset the
+ * password now, so that a wrong key never costs a password hash.
+ *
+ * Returns: %TRUE if it would; otherwise %KVOTA_ERROR_INVALID_RESET_KEY
+ */
+gboolean
+kvota_store_check_password_reset (KvotaStore  *self,
+                                  const char  *username,
+                                  const char  *reset_hash,
+                                  GDateTime   *now,
+                                  GError     **error)
+{
+  g_return_val_if_fail (KVOTA_IS_STORE (self), FALSE);
+
+  return find_reset_user (self, username, reset_hash, now, error) != 0;
+}
+
 /**
  * kvota_store_finish_password_reset:
  * @self: a #KvotaStore
@@ -353,25 +403,8 @@ kvota_store_finish_password_reset (KvotaStore  *self,
   if (!_kvota_store_begin (self, error))
     return FALSE;
 
-  {
-    g_autoptr(sqlite3_stmt) statement =
-      _kvota_store_prepare (self, "SELECT id FROM users WHERE username = ? AND reset_hash = ? "
-                                  "AND reset_expires > ?", error);
-
-    if (statement == NULL)
-      goto failed;
-    sqlite3_bind_text (statement, 1, username, -1, SQLITE_STATIC);
-    sqlite3_bind_text (statement, 2, reset_hash, -1, SQLITE_STATIC);
-    sqlite3_bind_int64 (statement, 3, g_date_time_to_unix (now));
-    if (sqlite3_step (statement) == SQLITE_ROW)
-      user_id = sqlite3_column_int64 (statement, 0);
-  }
-
-  if (user_id == 0)
-    {
-      kvota_set_error (error, KVOTA_ERROR_INVALID_RESET_KEY, "reset_key");
-      goto failed;
-    }
+  if ((user_id = find_reset_user (self, username, reset_hash, now, error)) == 0)
+    goto failed;
 
   if (!run (self, "UPDATE users SET password_hash = ?2, reset_hash = NULL, reset_expires = NULL "
                   "WHERE id = ?1", user_id, password_hash, error) ||

@@ -519,6 +519,133 @@ exists (KvotaStore  *self,
   return TRUE;
 }
 
+/* Whether the registry takes @application with the key whose hash is
+ * @code_hash now: the key is unused, unexpired, unrevoked and fits, and
+ * neither the BIN nor the username is taken or pending. */
+static gboolean
+check_against_registry (KvotaStore              *self,
+                        const char              *code_hash,
+                        GDateTime               *now,
+                        const KvotaApplication  *application,
+                        gint64                  *key_id,
+                        GError                 **error)
+{
+  g_autoptr(KvotaRegistrationKey) key = NULL;
+  gboolean found;
+
+  {
+    g_autoptr(sqlite3_stmt) statement =
+      _kvota_store_prepare (self, "SELECT " KEY_COLUMNS " FROM registration_keys WHERE code_hash = ?",
+                            error);
+
+    if (statement == NULL)
+      return FALSE;
+    sqlite3_bind_text (statement, 1, code_hash, -1, SQLITE_STATIC);
+    if (sqlite3_step (statement) == SQLITE_ROW)
+      key = read_key (statement, now);
+  }
+
+  if (key == NULL)
+    {
+      kvota_set_error (error, KVOTA_ERROR_INVALID_REGISTRATION_KEY, "key");
+      return FALSE;
+    }
+
+  switch (key->state)
+    {
+    case KVOTA_KEY_STATE_UNUSED:
+      break;
+    case KVOTA_KEY_STATE_USED:
+      kvota_set_error (error, KVOTA_ERROR_REGISTRATION_KEY_USED, "key");
+      return FALSE;
+    case KVOTA_KEY_STATE_EXPIRED:
+      kvota_set_error (error, KVOTA_ERROR_REGISTRATION_KEY_EXPIRED, "key");
+      return FALSE;
+    case KVOTA_KEY_STATE_REVOKED:
+    case KVOTA_N_KEY_STATES:
+    default:
+      kvota_set_error (error, KVOTA_ERROR_REGISTRATION_KEY_REVOKED, "key");
+      return FALSE;
+    }
+
+  if ((key->bin != NULL && g_strcmp0 (key->bin, application->bin) != 0) ||
+      (key->has_holder_type && key->holder_type != application->holder_type))
+    {
+      kvota_set_error (error, KVOTA_ERROR_REGISTRATION_KEY_MISMATCH, "key");
+      return FALSE;
+    }
+  *key_id = key->id;
+
+  if (!exists (self, "SELECT 1 FROM organisations WHERE bin = ?1 UNION ALL "
+                     "SELECT 1 FROM applications WHERE bin = ?1 AND state = 'pending'",
+               application->bin, &found, error))
+    return FALSE;
+  if (found)
+    {
+      kvota_set_error (error, KVOTA_ERROR_DUPLICATE_BIN, "bin");
+      return FALSE;
+    }
+
+  if (!_kvota_store_check_username (application->username, error))
+    return FALSE;
+  if (!exists (self, "SELECT 1 FROM users WHERE username = ?1 UNION ALL "
+                     "SELECT 1 FROM applications WHERE username = ?1 AND state = 'pending'",
+               application->username, &found, error))
+    return FALSE;
+  if (found)
+    {
+      kvota_set_error (error, KVOTA_ERROR_DUPLICATE_USERNAME, "username");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
+ * kvota_store_check_application:
+ * @self: a #KvotaStore
+ * @code: the registration key the applicant typed
+ * @now: the current time
+ * @application: what the applicant filled in
+ * @error: return location for a #GError, or %NULL
+ *
+ * Tells, without changing anything, whether kvota_store_submit_application()
+ * would take @application now, so that nobody without a valid key makes
+ * the registry hash a password. Submitting checks again.
+ *
+ * Returns: %TRUE if it would
+ */
+gboolean
+kvota_store_check_application (KvotaStore              *self,
+                               const char              *code,
+                               GDateTime               *now,
+                               const KvotaApplication  *application,
+                               GError                 **error)
+{
+  g_autofree char *code_hash = NULL;
+  gint64 key_id = 0;
+  gboolean ok;
+
+  g_return_val_if_fail (KVOTA_IS_STORE (self), FALSE);
+  g_return_val_if_fail (application != NULL, FALSE);
+
+  if (code == NULL || (code_hash = kvota_readable_code_hash (code)) == NULL)
+    {
+      kvota_set_error (error, KVOTA_ERROR_INVALID_REGISTRATION_KEY, "key");
+      return FALSE;
+    }
+
+  if (!check_application (application, error))
+    return FALSE;
+
+  if (sqlite3_exec (self->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+    return _kvota_store_storage_error (self, error);
+  ok = check_against_registry (self, code_hash, now, application, &key_id, error);
+  sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL);
+
+  return ok;
+}
+
 /**
  * kvota_store_submit_application:
  * @self: a #KvotaStore
@@ -543,7 +670,6 @@ kvota_store_submit_application (KvotaStore              *self,
                                 GBytes                  *document,
                                 GError                 **error)
 {
-  g_autoptr(KvotaRegistrationKey) key = NULL;
   g_autoptr(KvotaApplication) filed = NULL;
   g_autoptr(JsonNode) after = NULL;
   g_autofree char *code_hash = NULL;
@@ -551,7 +677,6 @@ kvota_store_submit_application (KvotaStore              *self,
   g_autofree char *created = _kvota_store_now ();
   g_autofree char *object = NULL;
   const char *content_type;
-  gboolean found;
   gint64 key_id = 0;
   gint64 id;
 
@@ -578,70 +703,8 @@ kvota_store_submit_application (KvotaStore              *self,
   if (!_kvota_store_begin (self, error))
     return NULL;
 
-  {
-    g_autoptr(sqlite3_stmt) statement =
-      _kvota_store_prepare (self, "SELECT " KEY_COLUMNS " FROM registration_keys WHERE code_hash = ?",
-                            error);
-
-    if (statement == NULL)
-      goto failed;
-    sqlite3_bind_text (statement, 1, code_hash, -1, SQLITE_STATIC);
-    if (sqlite3_step (statement) == SQLITE_ROW)
-      key = read_key (statement, now);
-  }
-
-  if (key == NULL)
-    {
-      kvota_set_error (error, KVOTA_ERROR_INVALID_REGISTRATION_KEY, "key");
-      goto failed;
-    }
-
-  switch (key->state)
-    {
-    case KVOTA_KEY_STATE_UNUSED:
-      break;
-    case KVOTA_KEY_STATE_USED:
-      kvota_set_error (error, KVOTA_ERROR_REGISTRATION_KEY_USED, "key");
-      goto failed;
-    case KVOTA_KEY_STATE_EXPIRED:
-      kvota_set_error (error, KVOTA_ERROR_REGISTRATION_KEY_EXPIRED, "key");
-      goto failed;
-    case KVOTA_KEY_STATE_REVOKED:
-    case KVOTA_N_KEY_STATES:
-    default:
-      kvota_set_error (error, KVOTA_ERROR_REGISTRATION_KEY_REVOKED, "key");
-      goto failed;
-    }
-
-  if ((key->bin != NULL && g_strcmp0 (key->bin, application->bin) != 0) ||
-      (key->has_holder_type && key->holder_type != application->holder_type))
-    {
-      kvota_set_error (error, KVOTA_ERROR_REGISTRATION_KEY_MISMATCH, "key");
-      goto failed;
-    }
-  key_id = key->id;
-
-  if (!exists (self, "SELECT 1 FROM organisations WHERE bin = ?1 UNION ALL "
-                     "SELECT 1 FROM applications WHERE bin = ?1 AND state = 'pending'",
-               application->bin, &found, error))
+  if (!check_against_registry (self, code_hash, now, application, &key_id, error))
     goto failed;
-  if (found)
-    {
-      kvota_set_error (error, KVOTA_ERROR_DUPLICATE_BIN, "bin");
-      goto failed;
-    }
-
-  if (!_kvota_store_check_username (application->username, error))
-    goto failed;
-  if (!exists (self, "SELECT 1 FROM users WHERE username = ?1 UNION ALL "
-                     "SELECT 1 FROM applications WHERE username = ?1 AND state = 'pending'",
-               application->username, &found, error))
-    goto failed;
-  if (found)
-    {
-      kvota_set_error (error, KVOTA_ERROR_DUPLICATE_USERNAME, "username");
-      goto failed;
-    }
 
   if ((sha256 = _kvota_store_insert_document (self, document, content_type, error)) == NULL)
     goto failed;

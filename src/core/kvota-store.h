@@ -184,6 +184,11 @@ gboolean            kvota_store_start_password_reset (KvotaStore    *self,
                                                    const char       *reset_hash,
                                                    GDateTime        *expires,
                                                    GError          **error);
+gboolean            kvota_store_check_password_reset (KvotaStore    *self,
+                                                   const char       *username,
+                                                   const char       *reset_hash,
+                                                   GDateTime        *now,
+                                                   GError          **error);
 gboolean            kvota_store_finish_password_reset (KvotaStore   *self,
                                                    const char       *username,
                                                    const char       *reset_hash,
@@ -569,6 +574,11 @@ KvotaRegistrationKey *kvota_store_revoke_registration_key (KvotaStore *self,
                                                    const char       *actor,
                                                    gint64            id,
                                                    GDateTime        *now,
+                                                   GError          **error);
+gboolean            kvota_store_check_application (KvotaStore       *self,
+                                                   const char       *code,
+                                                   GDateTime        *now,
+                                                   const KvotaApplication *application,
                                                    GError          **error);
 KvotaApplication   *kvota_store_submit_application (KvotaStore      *self,
                                                    const char       *code,

@@ -102,48 +102,39 @@ static const KvotaField user_fields[] = {
   { "role", KVOTA_FIELD_STRING, TRUE, G_STRUCT_OFFSET (UserBody, role), -1 },
 };
 
-void
-_kvota_create_user_cb (KvotaServer  *self,
-                       KvotaRequest *request)
+static void
+user_body_free (gpointer data)
 {
+  UserBody *body = data;
+
+  if (body->password != NULL)
+    memset (body->password, 0, strlen (body->password));
+  kvota_json_clear_strings (user_fields, G_N_ELEMENTS (user_fields), body);
+  g_free (body);
+}
+
+static void
+user_password_hashed (KvotaServer  *self,
+                      KvotaRequest *request,
+                      gpointer      data,
+                      const char   *hash,
+                      const GError *hash_error)
+{
+  UserBody *body = data;
   g_autoptr(KvotaUser) user = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) node = NULL;
-  g_autofree char *hash = NULL;
-  UserBody body = { 0, };
   KvotaRole role;
 
-  if (!_kvota_request_read_body (request, user_fields, G_N_ELEMENTS (user_fields), &body, FALSE, &error))
-    goto out;
-
-  if (!kvota_role_from_string (body.role, &role))
+  if (hash == NULL)
     {
-      kvota_set_error (&error, KVOTA_ERROR_INVALID_VALUE, "role");
-      goto out;
+      _kvota_request_reply_error (request, hash_error);
+      return;
     }
 
-  /* A representative adds colleagues to its own organisation only. */
-  if (request->principal->role == KVOTA_ROLE_REPRESENTATIVE &&
-      body.organisation_id != request->principal->organisation_id)
-    {
-      kvota_set_error (&error, KVOTA_ERROR_FORBIDDEN, "organisation_id");
-      goto out;
-    }
-
-  if (!kvota_password_check_strength (body.password, &error))
-    {
-      kvota_error_set_field (error, "password");
-      goto out;
-    }
-
-  if ((hash = kvota_password_hash (body.password, &error)) == NULL)
-    goto out;
-
-  user = kvota_store_create_user (self->store, _kvota_request_actor (request), body.organisation_id,
-                                  body.username, hash, body.full_name, role, &error);
-
-out:
-  kvota_json_clear_strings (user_fields, G_N_ELEMENTS (user_fields), &body);
+  kvota_role_from_string (body->role, &role);
+  user = kvota_store_create_user (self->store, _kvota_request_actor (request), body->organisation_id,
+                                  body->username, hash, body->full_name, role, &error);
   if (user == NULL)
     {
       _kvota_request_reply_error (request, error);
@@ -152,6 +143,45 @@ out:
 
   node = _kvota_object_node ("user", kvota_user_to_json (user));
   _kvota_request_reply_json (request, SOUP_STATUS_CREATED, node);
+}
+
+void
+_kvota_create_user_cb (KvotaServer  *self,
+                       KvotaRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  UserBody *body = g_new0 (UserBody, 1);
+  KvotaRole role;
+
+  if (!_kvota_request_read_body (request, user_fields, G_N_ELEMENTS (user_fields), body, FALSE, &error))
+    goto failed;
+
+  if (!kvota_role_from_string (body->role, &role))
+    {
+      kvota_set_error (&error, KVOTA_ERROR_INVALID_VALUE, "role");
+      goto failed;
+    }
+
+  /* A representative adds colleagues to its own organisation only. */
+  if (request->principal->role == KVOTA_ROLE_REPRESENTATIVE &&
+      body->organisation_id != request->principal->organisation_id)
+    {
+      kvota_set_error (&error, KVOTA_ERROR_FORBIDDEN, "organisation_id");
+      goto failed;
+    }
+
+  if (!kvota_password_check_strength (body->password, &error))
+    {
+      kvota_error_set_field (error, "password");
+      goto failed;
+    }
+
+  _kvota_request_hash_password (self, request, body->password, user_password_hashed, body, user_body_free);
+  return;
+
+failed:
+  user_body_free (body);
+  _kvota_request_reply_error (request, error);
 }
 
 /* POST /api/v1/users/{id}/block and /restore */
@@ -257,44 +287,137 @@ static const KvotaField password_fields[] = {
   { "new_password", KVOTA_FIELD_STRING, TRUE, G_STRUCT_OFFSET (PasswordBody, new_password), -1 },
 };
 
+typedef struct
+{
+  KvotaServer  *server;
+  char         *attempt;
+  PasswordBody  body;
+  char         *current_hash;
+  gboolean      matches;
+  char         *new_hash;
+} PasswordChange;
+
+static void
+password_change_free (gpointer data)
+{
+  PasswordChange *change = data;
+
+  _kvota_server_end_attempt (change->server, g_steal_pointer (&change->attempt));
+  if (change->body.current_password != NULL)
+    memset (change->body.current_password, 0, strlen (change->body.current_password));
+  if (change->body.new_password != NULL)
+    memset (change->body.new_password, 0, strlen (change->body.new_password));
+  kvota_json_clear_strings (password_fields, G_N_ELEMENTS (password_fields), &change->body);
+  g_free (change->current_hash);
+  g_free (change->new_hash);
+  g_free (change);
+}
+
+/* In a worker thread: the current password, then the new one's hash. */
+static gboolean
+check_password_change (gpointer   data,
+                       GError   **error)
+{
+  PasswordChange *change = data;
+
+  if (!(change->matches = kvota_password_verify (change->current_hash, change->body.current_password)))
+    return TRUE;
+
+  if (!kvota_password_check_strength (change->body.new_password, error))
+    {
+      kvota_error_set_field (*error, "new_password");
+      return FALSE;
+    }
+
+  return (change->new_hash = kvota_password_hash (change->body.new_password, error)) != NULL;
+}
+
+static void
+password_change_checked (KvotaServer  *self,
+                         KvotaRequest *request,
+                         gpointer      data,
+                         const GError *check_error)
+{
+  PasswordChange *change = data;
+  g_autoptr(KvotaCredentials) credentials = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GError) error = NULL;
+
+  if (check_error != NULL)
+    {
+      _kvota_request_reply_error (request, check_error);
+      return;
+    }
+
+  /* A wrong current password counts as a failed login: whoever holds a
+   * stolen session guesses no faster than at the login. */
+  if (!change->matches)
+    {
+      kvota_store_record_login (self->store, request->principal->username, FALSE,
+                                soup_server_message_get_remote_host (request->message), now);
+      _kvota_request_reply_code (request, KVOTA_ERROR_WRONG_PASSWORD, "current_password");
+      return;
+    }
+
+  /* What was checked must still hold: an administrator's reset or
+   * another change meanwhile wins over this one. */
+  credentials = kvota_store_get_credentials (self->store, request->principal->username);
+  if (credentials == NULL || g_strcmp0 (credentials->password_hash, change->current_hash) != 0)
+    {
+      _kvota_request_reply_code (request, KVOTA_ERROR_WRONG_PASSWORD, "current_password");
+      return;
+    }
+  if (credentials->reset_pending)
+    {
+      _kvota_request_reply_code (request, KVOTA_ERROR_PASSWORD_RESET_PENDING, NULL);
+      return;
+    }
+
+  if (!kvota_store_set_password (self->store, _kvota_request_actor (request), request->principal->user_id,
+                                 change->new_hash, &error) ||
+      !kvota_store_revoke_sessions (self->store, request->principal->user_id, request->token_hash, &error))
+    {
+      _kvota_request_reply_error (request, error);
+      return;
+    }
+
+  _kvota_request_reply_json (request, SOUP_STATUS_NO_CONTENT, NULL);
+}
+
 void
 _kvota_change_password_cb (KvotaServer  *self,
                            KvotaRequest *request)
 {
   g_autoptr(KvotaCredentials) credentials = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *hash = NULL;
-  PasswordBody body = { NULL, };
+  PasswordChange *change = g_new0 (PasswordChange, 1);
 
-  if (!_kvota_request_read_body (request, password_fields, G_N_ELEMENTS (password_fields), &body,
+  change->server = self;
+  if (!_kvota_request_read_body (request, password_fields, G_N_ELEMENTS (password_fields), &change->body,
                                  FALSE, &error))
-    goto out;
+    goto failed;
 
-  credentials = kvota_store_get_credentials (self->store, request->principal->username);
-  if (credentials == NULL || !kvota_password_verify (credentials->password_hash, body.current_password))
+  if (_kvota_server_attempts_exhausted (self, request->principal->username))
+    {
+      kvota_set_error (&error, KVOTA_ERROR_TOO_MANY_ATTEMPTS, NULL);
+      goto failed;
+    }
+
+  if ((credentials = kvota_store_get_credentials (self->store, request->principal->username)) == NULL)
     {
       kvota_set_error (&error, KVOTA_ERROR_WRONG_PASSWORD, "current_password");
-      goto out;
+      goto failed;
     }
 
-  if (!kvota_password_check_strength (body.new_password, &error))
-    {
-      kvota_error_set_field (error, "new_password");
-      goto out;
-    }
+  change->current_hash = g_strdup (credentials->password_hash);
+  change->attempt = _kvota_server_begin_attempt (self, request->principal->username);
+  _kvota_request_defer (self, request, check_password_change, password_change_checked, change,
+                        password_change_free);
+  return;
 
-  if ((hash = kvota_password_hash (body.new_password, &error)) == NULL ||
-      !kvota_store_set_password (self->store, _kvota_request_actor (request),
-                                 request->principal->user_id, hash, &error) ||
-      !kvota_store_revoke_sessions (self->store, request->principal->user_id, request->token_hash, &error))
-    goto out;
-
-out:
-  kvota_json_clear_strings (password_fields, G_N_ELEMENTS (password_fields), &body);
-  if (error != NULL)
-    _kvota_request_reply_error (request, error);
-  else
-    _kvota_request_reply_json (request, SOUP_STATUS_NO_CONTENT, NULL);
+failed:
+  password_change_free (change);
+  _kvota_request_reply_error (request, error);
 }
 
 /* POST /api/v1/users/{id}/reset-password */
@@ -348,53 +471,102 @@ static const KvotaField reset_fields[] = {
   { "new_password", KVOTA_FIELD_STRING, TRUE, G_STRUCT_OFFSET (ResetBody, new_password), -1 },
 };
 
+typedef struct
+{
+  KvotaServer *server;
+  char        *attempt;
+  ResetBody    body;
+  char        *reset_hash;
+} Reset;
+
+static void
+reset_free (gpointer data)
+{
+  Reset *reset = data;
+
+  _kvota_server_end_attempt (reset->server, g_steal_pointer (&reset->attempt));
+  if (reset->body.new_password != NULL)
+    memset (reset->body.new_password, 0, strlen (reset->body.new_password));
+  kvota_json_clear_strings (reset_fields, G_N_ELEMENTS (reset_fields), &reset->body);
+  g_free (reset->reset_hash);
+  g_free (reset);
+}
+
+static void
+reset_password_hashed (KvotaServer  *self,
+                       KvotaRequest *request,
+                       gpointer      data,
+                       const char   *hash,
+                       const GError *hash_error)
+{
+  Reset *reset = data;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GError) error = NULL;
+
+  if (hash == NULL)
+    {
+      _kvota_request_reply_error (request, hash_error);
+      return;
+    }
+
+  /* The key is checked again as it is used up. */
+  if (!kvota_store_finish_password_reset (self->store, reset->body.username, reset->reset_hash, now, hash,
+                                          &error))
+    {
+      kvota_store_record_login (self->store, reset->body.username, FALSE,
+                                soup_server_message_get_remote_host (request->message), now);
+      _kvota_request_reply_error (request, error);
+      return;
+    }
+
+  _kvota_request_reply_json (request, SOUP_STATUS_NO_CONTENT, NULL);
+}
+
 void
 _kvota_finish_password_reset_cb (KvotaServer  *self,
                                  KvotaRequest *request)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr(GDateTime) since = g_date_time_add_seconds (now, -KVOTA_LOGIN_WINDOW_SECONDS);
-  g_autofree char *reset_hash = NULL;
-  g_autofree char *hash = NULL;
-  ResetBody body = { NULL, };
+  Reset *reset = g_new0 (Reset, 1);
   const char *peer = soup_server_message_get_remote_host (request->message);
 
-  if (!_kvota_request_read_body (request, reset_fields, G_N_ELEMENTS (reset_fields), &body, FALSE, &error))
-    goto out;
+  reset->server = self;
+  if (!_kvota_request_read_body (request, reset_fields, G_N_ELEMENTS (reset_fields), &reset->body, FALSE,
+                                 &error))
+    goto failed;
 
   /* Reset keys are guessed no more freely than passwords. */
-  if (kvota_store_count_login_failures (self->store, body.username, since) >= KVOTA_LOGIN_MAX_FAILURES)
+  if (_kvota_server_attempts_exhausted (self, reset->body.username))
     {
       kvota_set_error (&error, KVOTA_ERROR_TOO_MANY_ATTEMPTS, NULL);
-      goto out;
+      goto failed;
     }
 
-  if (!kvota_password_check_strength (body.new_password, &error))
+  if (!kvota_password_check_strength (reset->body.new_password, &error))
     {
       kvota_error_set_field (error, "new_password");
-      goto out;
+      goto failed;
     }
 
-  if ((reset_hash = kvota_readable_code_hash (body.reset_key)) == NULL)
+  /* A wrong key never costs a password hash. */
+  if ((reset->reset_hash = kvota_readable_code_hash (reset->body.reset_key)) == NULL ||
+      !kvota_store_check_password_reset (self->store, reset->body.username, reset->reset_hash, now, &error))
     {
-      kvota_store_record_login (self->store, body.username, FALSE, peer, now);
+      kvota_store_record_login (self->store, reset->body.username, FALSE, peer, now);
+      g_clear_error (&error);
       kvota_set_error (&error, KVOTA_ERROR_INVALID_RESET_KEY, "reset_key");
-      goto out;
+      goto failed;
     }
 
-  if ((hash = kvota_password_hash (body.new_password, &error)) == NULL)
-    goto out;
+  reset->attempt = _kvota_server_begin_attempt (self, reset->body.username);
+  _kvota_request_hash_password (self, request, reset->body.new_password, reset_password_hashed, reset,
+                                reset_free);
+  return;
 
-  if (!kvota_store_finish_password_reset (self->store, body.username, reset_hash, now, hash, &error))
-    kvota_store_record_login (self->store, body.username, FALSE, peer, now);
-
-out:
-  kvota_json_clear_strings (reset_fields, G_N_ELEMENTS (reset_fields), &body);
-  if (error != NULL)
-    _kvota_request_reply_error (request, error);
-  else
-    _kvota_request_reply_json (request, SOUP_STATUS_NO_CONTENT, NULL);
+failed:
+  reset_free (reset);
+  _kvota_request_reply_error (request, error);
 }
 
 /* POST /api/v1/me/two-factor */
@@ -503,44 +675,121 @@ static const KvotaField disable_fields[] = {
   { "password", KVOTA_FIELD_STRING, TRUE, G_STRUCT_OFFSET (DisableBody, password), -1 },
 };
 
+typedef struct
+{
+  KvotaServer *server;
+  char        *attempt;
+  DisableBody  body;
+  char        *hash;
+  gboolean     matches;
+} Disabling;
+
+static void
+disabling_free (gpointer data)
+{
+  Disabling *disabling = data;
+
+  _kvota_server_end_attempt (disabling->server, g_steal_pointer (&disabling->attempt));
+  if (disabling->body.password != NULL)
+    memset (disabling->body.password, 0, strlen (disabling->body.password));
+  kvota_json_clear_strings (disable_fields, G_N_ELEMENTS (disable_fields), &disabling->body);
+  g_free (disabling->hash);
+  g_free (disabling);
+}
+
+static gboolean
+check_disabling_password (gpointer   data,
+                          GError   **error)
+{
+  Disabling *disabling = data;
+
+  disabling->matches = kvota_password_verify (disabling->hash, disabling->body.password);
+  return TRUE;
+}
+
+static void
+disabling_password_checked (KvotaServer  *self,
+                            KvotaRequest *request,
+                            gpointer      data,
+                            const GError *check_error)
+{
+  Disabling *disabling = data;
+  g_autoptr(KvotaCredentials) credentials = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GError) error = NULL;
+
+  if (!disabling->matches)
+    {
+      kvota_store_record_login (self->store, request->principal->username, FALSE,
+                                soup_server_message_get_remote_host (request->message), now);
+      _kvota_request_reply_code (request, KVOTA_ERROR_WRONG_PASSWORD, "password");
+      return;
+    }
+
+  /* The password checked is still the user's. */
+  credentials = kvota_store_get_credentials (self->store, request->principal->username);
+  if (credentials == NULL || g_strcmp0 (credentials->password_hash, disabling->hash) != 0)
+    {
+      _kvota_request_reply_code (request, KVOTA_ERROR_WRONG_PASSWORD, "password");
+      return;
+    }
+
+  if (!kvota_store_disable_two_factor (self->store, _kvota_request_actor (request),
+                                       request->principal->user_id, &error))
+    {
+      _kvota_request_reply_error (request, error);
+      return;
+    }
+
+  _kvota_request_reply_json (request, SOUP_STATUS_NO_CONTENT, NULL);
+}
+
 void
 _kvota_disable_two_factor_cb (KvotaServer  *self,
                               KvotaRequest *request)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(KvotaCredentials) credentials = NULL;
-  DisableBody body = { NULL, };
+  Disabling *disabling = g_new0 (Disabling, 1);
 
-  if (!_kvota_request_read_body (request, disable_fields, G_N_ELEMENTS (disable_fields), &body,
+  disabling->server = self;
+  if (!_kvota_request_read_body (request, disable_fields, G_N_ELEMENTS (disable_fields), &disabling->body,
                                  FALSE, &error))
-    goto out;
+    goto failed;
 
   if (_kvota_server_two_factor_required (self, request->principal->role))
     {
       kvota_set_error (&error, KVOTA_ERROR_TWO_FACTOR_REQUIRED, NULL);
-      goto out;
+      goto failed;
     }
 
-  credentials = kvota_store_get_credentials (self->store, request->principal->username);
-  if (credentials == NULL || !kvota_password_verify (credentials->password_hash, body.password))
+  /* Like a wrong current password, a wrong one here counts as a failed
+   * login. */
+  if (_kvota_server_attempts_exhausted (self, request->principal->username))
+    {
+      kvota_set_error (&error, KVOTA_ERROR_TOO_MANY_ATTEMPTS, NULL);
+      goto failed;
+    }
+
+  if ((credentials = kvota_store_get_credentials (self->store, request->principal->username)) == NULL)
     {
       kvota_set_error (&error, KVOTA_ERROR_WRONG_PASSWORD, "password");
-      goto out;
+      goto failed;
     }
 
   if (credentials->totp_secret == NULL)
     {
       kvota_set_error (&error, KVOTA_ERROR_INVALID_STATE, NULL);
-      goto out;
+      goto failed;
     }
 
-  kvota_store_disable_two_factor (self->store, _kvota_request_actor (request),
-                                  request->principal->user_id, &error);
+  disabling->hash = g_strdup (credentials->password_hash);
+  disabling->attempt = _kvota_server_begin_attempt (self, request->principal->username);
+  _kvota_request_defer (self, request, check_disabling_password, disabling_password_checked, disabling,
+                        disabling_free);
+  return;
 
-out:
-  kvota_json_clear_strings (disable_fields, G_N_ELEMENTS (disable_fields), &body);
-  if (error != NULL)
-    _kvota_request_reply_error (request, error);
-  else
-    _kvota_request_reply_json (request, SOUP_STATUS_NO_CONTENT, NULL);
+failed:
+  disabling_free (disabling);
+  _kvota_request_reply_error (request, error);
 }

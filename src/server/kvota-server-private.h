@@ -94,6 +94,7 @@ struct _KvotaServer
   KvotaStore  *store;
   char        *dummy_hash;
   guint        session_lifetime;
+  GHashTable  *attempts_in_flight;  /* username in ASCII lower case → password checks running */
 };
 
 extern const KvotaRoute _kvota_routes[];
@@ -112,6 +113,30 @@ void      _kvota_request_reply_code  (KvotaRequest  *request,
                                       KvotaError     code,
                                       const char    *field);
 void      _kvota_request_finish      (KvotaRequest  *request);
+
+typedef gboolean (*KvotaWorkFunc)     (gpointer        data,
+                                       GError        **error);
+typedef void     (*KvotaWorkDoneFunc) (KvotaServer    *self,
+                                       KvotaRequest   *request,
+                                       gpointer        data,
+                                       const GError   *error);
+void      _kvota_request_defer       (KvotaServer       *self,
+                                      KvotaRequest      *request,
+                                      KvotaWorkFunc      work,
+                                      KvotaWorkDoneFunc  done,
+                                      gpointer           data,
+                                      GDestroyNotify     destroy);
+typedef void     (*KvotaHashedFunc)   (KvotaServer    *self,
+                                       KvotaRequest   *request,
+                                       gpointer        data,
+                                       const char     *hash,
+                                       const GError   *error);
+void      _kvota_request_hash_password (KvotaServer     *self,
+                                      KvotaRequest    *request,
+                                      const char      *password,
+                                      KvotaHashedFunc  done,
+                                      gpointer         data,
+                                      GDestroyNotify   destroy);
 gboolean  _kvota_request_read_body   (KvotaRequest      *request,
                                       const KvotaField  *fields,
                                       guint              n_fields,
@@ -146,6 +171,12 @@ gboolean  _kvota_request_read_reason (KvotaRequest  *request,
                                       gboolean       required,
                                       char         **reason,
                                       GError       **error);
+gboolean  _kvota_server_attempts_exhausted (KvotaServer *self,
+                                            const char  *username);
+char     *_kvota_server_begin_attempt    (KvotaServer *self,
+                                          const char  *username);
+void      _kvota_server_end_attempt      (KvotaServer *self,
+                                          char        *key);
 gboolean  _kvota_server_two_factor_required (KvotaServer *self,
                                       KvotaRole      role);
 

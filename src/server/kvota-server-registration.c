@@ -191,73 +191,52 @@ application_node (KvotaApplication *application)
   return _kvota_object_node ("application", kvota_application_to_json (application));
 }
 
-void
-_kvota_submit_application_cb (KvotaServer  *self,
-                              KvotaRequest *request)
+typedef struct
 {
+  ApplicationBody   body;
+  char             *bin;
+  char             *document_name;
+  GBytes           *document;
+  KvotaApplication  application;   /* its strings are the ones above */
+} Submission;
+
+static void
+submission_free (gpointer data)
+{
+  Submission *submission = data;
+
+  if (submission->body.password != NULL)
+    memset (submission->body.password, 0, strlen (submission->body.password));
+  kvota_json_clear_strings (application_fields, G_N_ELEMENTS (application_fields), &submission->body);
+  g_free (submission->bin);
+  g_free (submission->document_name);
+  g_clear_pointer (&submission->document, g_bytes_unref);
+  g_free (submission);
+}
+
+static void
+application_password_hashed (KvotaServer  *self,
+                             KvotaRequest *request,
+                             gpointer      data,
+                             const char   *hash,
+                             const GError *hash_error)
+{
+  Submission *submission = data;
   g_autoptr(KvotaApplication) filed = NULL;
-  g_autoptr(GError) error = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr(GBytes) document = NULL;
+  g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) node = NULL;
-  g_autofree char *hash = NULL;
-  g_autofree char *bin = NULL;
-  g_autofree char *document_name = NULL;
-  ApplicationBody body = { NULL, };
-  KvotaApplication application = { 0, };
-  const char *content_type;
 
-  if (!_kvota_request_read_body (request, application_fields, G_N_ELEMENTS (application_fields),
-                                 &body, FALSE, &error))
-    goto out;
-
-  if (!kvota_holder_type_from_string (body.holder_type, &application.holder_type))
+  if (hash == NULL)
     {
-      kvota_set_error (&error, KVOTA_ERROR_INVALID_VALUE, "holder_type");
-      goto out;
+      _kvota_request_reply_error (request, hash_error);
+      return;
     }
 
-  if ((bin = kvota_bin_normalize (body.bin)) == NULL)
-    {
-      kvota_set_error (&error, KVOTA_ERROR_INVALID_BIN, "bin");
-      goto out;
-    }
-
-  if ((document_name = kvota_document_check_name (body.document_name)) == NULL)
-    {
-      kvota_set_error (&error, KVOTA_ERROR_INVALID_VALUE, "document_name");
-      goto out;
-    }
-
-  if ((document = kvota_document_decode (body.document, &content_type, &error)) == NULL)
-    goto out;
-
-  if (!kvota_password_check_strength (body.password, &error))
-    {
-      kvota_error_set_field (error, "password");
-      goto out;
-    }
-
-  if ((hash = kvota_password_hash (body.password, &error)) == NULL)
-    goto out;
-
-  application.name_kk = body.name_kk;
-  application.name_ru = body.name_ru;
-  application.bin = bin;
-  application.address = body.address;
-  application.phone = body.phone;
-  application.email = body.email;
-  application.representative_name = body.representative_name;
-  application.representative_position = body.representative_position;
-  application.username = body.username;
-  application.document_name = document_name;
-
-  filed = kvota_store_submit_application (self->store, body.key, now, &application, hash, document, &error);
-
-out:
-  if (body.password != NULL)
-    memset (body.password, 0, strlen (body.password));
-  kvota_json_clear_strings (application_fields, G_N_ELEMENTS (application_fields), &body);
+  /* Checked again, in the transaction that uses the key up: another
+   * application may have taken the key, BIN or username meanwhile. */
+  filed = kvota_store_submit_application (self->store, submission->body.key, now, &submission->application,
+                                          hash, submission->document, &error);
   if (filed == NULL)
     {
       _kvota_request_reply_error (request, error);
@@ -266,6 +245,73 @@ out:
 
   node = application_node (filed);
   _kvota_request_reply_json (request, SOUP_STATUS_CREATED, node);
+}
+
+void
+_kvota_submit_application_cb (KvotaServer  *self,
+                              KvotaRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  Submission *submission = g_new0 (Submission, 1);
+  ApplicationBody *body = &submission->body;
+  KvotaApplication *application = &submission->application;
+  const char *content_type;
+
+  if (!_kvota_request_read_body (request, application_fields, G_N_ELEMENTS (application_fields),
+                                 body, FALSE, &error))
+    goto failed;
+
+  if (!kvota_holder_type_from_string (body->holder_type, &application->holder_type))
+    {
+      kvota_set_error (&error, KVOTA_ERROR_INVALID_VALUE, "holder_type");
+      goto failed;
+    }
+
+  if ((submission->bin = kvota_bin_normalize (body->bin)) == NULL)
+    {
+      kvota_set_error (&error, KVOTA_ERROR_INVALID_BIN, "bin");
+      goto failed;
+    }
+
+  if ((submission->document_name = kvota_document_check_name (body->document_name)) == NULL)
+    {
+      kvota_set_error (&error, KVOTA_ERROR_INVALID_VALUE, "document_name");
+      goto failed;
+    }
+
+  if ((submission->document = kvota_document_decode (body->document, &content_type, &error)) == NULL)
+    goto failed;
+
+  if (!kvota_password_check_strength (body->password, &error))
+    {
+      kvota_error_set_field (error, "password");
+      goto failed;
+    }
+
+  application->name_kk = body->name_kk;
+  application->name_ru = body->name_ru;
+  application->bin = submission->bin;
+  application->address = body->address;
+  application->phone = body->phone;
+  application->email = body->email;
+  application->representative_name = body->representative_name;
+  application->representative_position = body->representative_position;
+  application->username = body->username;
+  application->document_name = submission->document_name;
+
+  /* Only an application the registry would take costs a password hash:
+   * a stranger without a valid key makes the server do nothing heavy. */
+  if (!kvota_store_check_application (self->store, body->key, now, application, &error))
+    goto failed;
+
+  _kvota_request_hash_password (self, request, body->password, application_password_hashed, submission,
+                                submission_free);
+  return;
+
+failed:
+  submission_free (submission);
+  _kvota_request_reply_error (request, error);
 }
 
 /* GET /api/v1/applications */

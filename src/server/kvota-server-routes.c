@@ -66,11 +66,13 @@ typedef struct
   KvotaCredentials *credentials;   /* a user's, or NULL */
   KvotaApplication *application;   /* else an applicant's, or NULL */
   char             *hash;          /* what the password is checked against */
+  char             *in_flight;     /* from _kvota_server_begin_attempt() while counted */
 } Login;
 
 static void
 login_free (Login *login)
 {
+  _kvota_server_end_attempt (login->server, g_steal_pointer (&login->in_flight));
   g_object_unref (login->server);
   if (login->body.password != NULL)
     memset (login->body.password, 0, strlen (login->body.password));
@@ -109,6 +111,37 @@ reply_application_state (KvotaRequest     *request,
                    KVOTA_ERROR_APPLICATION_DECLINED : KVOTA_ERROR_APPLICATION_PENDING,
                    NULL);
   _kvota_request_reply_error_with (request, error, "application", node);
+}
+
+/* The password was checked against the credentials read before the
+ * check. A password reset or change meanwhile has ended that password,
+ * and ends the user's sessions: a session opened with it now would
+ * outlive them. Answers as a login after the reset or change would, and
+ * else takes the credentials as they are now, two-factor login too. */
+static gboolean
+reread_credentials (KvotaServer  *self,
+                    Login        *login,
+                    GError      **error)
+{
+  g_autoptr(KvotaCredentials) current = kvota_store_get_credentials (self->store, login->body.username);
+
+  if (current != NULL && current->reset_pending)
+    {
+      kvota_set_error (error, KVOTA_ERROR_PASSWORD_RESET_PENDING, NULL);
+      return FALSE;
+    }
+
+  if (current == NULL ||
+      current->user_id != login->credentials->user_id ||
+      g_strcmp0 (current->password_hash, login->hash) != 0)
+    {
+      kvota_set_error (error, KVOTA_ERROR_BAD_CREDENTIALS, NULL);
+      return FALSE;
+    }
+
+  kvota_credentials_free (login->credentials);
+  login->credentials = g_steal_pointer (&current);
+  return TRUE;
 }
 
 /* Checks the second factor of a user whose password matched. */
@@ -171,6 +204,15 @@ login_verified_cb (GObject      *object,
       goto out;
     }
 
+  if (!reread_credentials (self, login, &error))
+    {
+      /* The old password is now a wrong one, and counts as one. */
+      if (g_error_matches (error, KVOTA_ERROR, KVOTA_ERROR_BAD_CREDENTIALS))
+        kvota_store_record_login (self->store, login->body.username, FALSE, peer, now);
+      _kvota_request_reply_error (request, error);
+      goto out;
+    }
+
   session = g_new0 (KvotaSession, 1);
   if ((session->user = kvota_store_get_user (self->store, login->credentials->user_id, &error)) == NULL)
     {
@@ -225,8 +267,6 @@ login_cb (KvotaServer  *self,
           KvotaRequest *request)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr(GDateTime) since = g_date_time_add_seconds (now, -KVOTA_LOGIN_WINDOW_SECONDS);
   g_autoptr(GTask) task = NULL;
   Login *login = g_new0 (Login, 1);
 
@@ -241,7 +281,7 @@ login_cb (KvotaServer  *self,
       return;
     }
 
-  if (kvota_store_count_login_failures (self->store, login->body.username, since) >= KVOTA_LOGIN_MAX_FAILURES)
+  if (_kvota_server_attempts_exhausted (self, login->body.username))
     {
       _kvota_request_reply_code (request, KVOTA_ERROR_TOO_MANY_ATTEMPTS, NULL);
       login_free (login);
@@ -266,6 +306,7 @@ login_cb (KvotaServer  *self,
     }
 
   /* argon2id takes a while on purpose: keep the main loop serving. */
+  login->in_flight = _kvota_server_begin_attempt (self, login->body.username);
   request->paused = TRUE;
   soup_server_message_pause (request->message);
 

@@ -149,6 +149,53 @@ _kvota_principal_list_scope (const KvotaPrincipal *principal,
   *intermediary_id = intermediary ? principal->organisation_id : 0;
 }
 
+/* Guessing a password, at the login or inside a session: a check counts
+ * as a failure from the moment it starts until it is answered, since
+ * guesses sent at the same moment would otherwise all pass the throttle
+ * before the first of them is recorded. Usernames are told apart as the
+ * store tells them apart, regardless of ASCII case. */
+gboolean
+_kvota_server_attempts_exhausted (KvotaServer *self,
+                                  const char  *username)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) since = g_date_time_add_seconds (now, -KVOTA_LOGIN_WINDOW_SECONDS);
+  g_autofree char *key = g_ascii_strdown (username, -1);
+  guint in_flight = GPOINTER_TO_UINT (g_hash_table_lookup (self->attempts_in_flight, key));
+
+  return kvota_store_count_login_failures (self->store, username, since) + in_flight >= KVOTA_LOGIN_MAX_FAILURES;
+}
+
+/* Returns: (transfer full): what to give _kvota_server_end_attempt() */
+char *
+_kvota_server_begin_attempt (KvotaServer *self,
+                             const char  *username)
+{
+  char *key = g_ascii_strdown (username, -1);
+  guint count = GPOINTER_TO_UINT (g_hash_table_lookup (self->attempts_in_flight, key));
+
+  g_hash_table_replace (self->attempts_in_flight, g_strdup (key), GUINT_TO_POINTER (count + 1));
+  return key;
+}
+
+void
+_kvota_server_end_attempt (KvotaServer *self,
+                           char        *key)
+{
+  guint count;
+
+  if (key == NULL)
+    return;
+
+  count = GPOINTER_TO_UINT (g_hash_table_lookup (self->attempts_in_flight, key));
+  g_assert (count > 0);
+  if (count > 1)
+    g_hash_table_replace (self->attempts_in_flight, g_strdup (key), GUINT_TO_POINTER (count - 1));
+  else
+    g_hash_table_remove (self->attempts_in_flight, key);
+  g_free (key);
+}
+
 /* Administrators must use two-factor login when the registry says so:
  * `kvotactl init` turns it on; a demo registry leaves it off. */
 gboolean
@@ -603,6 +650,7 @@ kvota_server_finalize (GObject *object)
   KvotaServer *self = (KvotaServer *)object;
 
   g_clear_pointer (&self->dummy_hash, g_free);
+  g_clear_pointer (&self->attempts_in_flight, g_hash_table_unref);
 
   G_OBJECT_CLASS (kvota_server_parent_class)->finalize (object);
 }
@@ -622,6 +670,7 @@ kvota_server_init (KvotaServer *self)
   g_autofree char *random = kvota_token_new ();
 
   self->session_lifetime = KVOTA_SERVER_DEFAULT_SESSION_LIFETIME;
+  self->attempts_in_flight = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   /* Unknown usernames are checked against this, so that a login takes as
    * long whether or not the user exists. */

@@ -657,6 +657,48 @@ test_access_password_change (void)
   g_assert_null (strstr (audit_text, old_password));
 }
 
+/* Whoever holds a session guesses its current password no faster than
+ * at the login: wrong guesses count as failed logins. */
+static void
+test_access_password_guessing (void)
+{
+  g_autoptr(KvotaTestServer) server = kvota_test_server_new ();
+  g_autofree char *admin = NULL;
+  g_autofree char *token = NULL;
+  const char *password = kvota_test_user_password (KVOTA_TEST_REP_B);
+  guint audit_before;
+
+  kvota_test_server_start (server, NULL);
+  admin = kvota_test_server_login (server, KVOTA_TEST_ADMIN);
+  token = kvota_test_server_login (server, KVOTA_TEST_REP_B);
+  audit_before = kvota_test_server_count_audit (server, admin);
+
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autoptr(KvotaTestReply) wrong =
+        kvota_test_server_requestf (server, "POST", ME "/password", token,
+                                    "{\"current_password\": \"guess number %u\", "
+                                    "\"new_password\": \"a much better passphrase\"}", i);
+
+      kvota_test_assert_error (wrong, 403, "wrong-password");
+    }
+
+  /* Now even the right password is refused, here and at the login. */
+  {
+    g_autoptr(KvotaTestReply) right =
+      kvota_test_server_requestf (server, "POST", ME "/password", token,
+                                  "{\"current_password\": \"%s\", "
+                                  "\"new_password\": \"a much better passphrase\"}", password);
+
+    kvota_test_assert_error (right, 429, "too-many-attempts");
+  }
+  assert_login (server, "rep-b", password, 429, "too-many-attempts");
+
+  /* Nothing changed, and the session itself goes on. */
+  g_assert_cmpuint (kvota_test_server_count_audit (server, admin), ==, audit_before);
+  assert_token (server, token, 200, NULL);
+}
+
 static void
 test_access_password_reset (void)
 {
@@ -1305,6 +1347,7 @@ main (int   argc,
   g_test_add_func ("/server/access/users", test_access_users);
   g_test_add_func ("/server/access/block-organisation", test_access_block_organisation);
   g_test_add_func ("/server/access/password-change", test_access_password_change);
+  g_test_add_func ("/server/access/password-guessing", test_access_password_guessing);
   g_test_add_func ("/server/access/password-reset", test_access_password_reset);
   g_test_add_func ("/server/access/totp-reference", test_access_totp_reference);
   g_test_add_func ("/server/access/two-factor", test_access_two_factor);

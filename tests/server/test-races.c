@@ -1403,6 +1403,217 @@ test_races_four_eyes (Fixture       *f,
   stop_and_verify (f);
 }
 
+/* Logins */
+
+/* The server's KVOTA_LOGIN_MAX_FAILURES: this many failed logins within
+ * the window lock the username. */
+#define LOGIN_MAX_FAILURES 5
+
+static char *
+login_body (const char *username,
+            const char *password)
+{
+  return g_strdup_printf ("{\"username\": \"%s\", \"password\": \"%s\"}", username, password);
+}
+
+/* A login that opened a session although the password was reset or
+ * changed at the same time: it must have been done before the change, so
+ * that the change ended its session as it ends all others. (Which of two
+ * answers reaches its client first says nothing of which was done first.) */
+static void
+assert_login_ended (Fixture        *f,
+                    KvotaTestReply *login)
+{
+  g_autoptr(KvotaTestReply) me = NULL;
+
+  me = kvota_test_server_request (f->server, "GET", "/api/v1/me", kvota_test_reply_get_string (login, "token"),
+                                  NULL, 0);
+  kvota_test_assert_error (me, 401, "session-revoked");
+}
+
+/* Asserts what a login, one at a time, gets. */
+static void
+assert_login (Fixture    *f,
+              const char *username,
+              const char *password,
+              guint       status,
+              const char *code)
+{
+  g_autoptr(KvotaTestReply) reply = kvota_test_server_login_as (f->server, username, password);
+
+  kvota_test_assert_error (reply, status, code);
+}
+
+/* Wrong passwords for one username, a dozen at the same moment, as a
+ * client would send them to try more guesses than the throttle allows.
+ * The password of a login is checked while other requests are served, so
+ * the logins being checked count as failures until they are done: no more
+ * than LOGIN_MAX_FAILURES are checked, and the others are refused as they
+ * would be one at a time. Spelling the username in other cases changes
+ * nothing. Afterwards the username is locked even for the right password;
+ * other users are not. */
+static void
+test_races_login_throttle (Fixture       *f,
+                           gconstpointer  user_data)
+{
+  static const struct
+  {
+    KvotaTestUser      user;
+    const char * const spellings[3];
+  } rounds[] = {
+    { KVOTA_TEST_REP_B, { "rep-b", "rep-b", "rep-b" } },
+    { KVOTA_TEST_ACCT_B, { "acct-b", "ACCT-B", "Acct-B" } },
+  };
+  static const char * const names[] = {
+    "guess 1", "guess 2", "guess 3", "guess 4", "guess 5", "guess 6",
+    "guess 7", "guess 8", "guess 9", "guess 10", "guess 11", "guess 12",
+  };
+
+  for (guint round = 0; round < G_N_ELEMENTS (rounds); round++)
+    {
+      const char *username = kvota_test_user_name (rounds[round].user);
+      g_autoptr(Race) race = race_new (f->server);
+
+      for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+        {
+          g_autofree char *password = g_strdup_printf ("wrong-guess-%u", i);
+          g_autofree char *body = login_body (rounds[round].spellings[i % 3], password);
+
+          race_add (race, names[i], NULL, "/api/v1/session", body);
+        }
+      race_run (race);
+
+      g_assert_cmpuint (race_count (race, 401), ==, LOGIN_MAX_FAILURES);
+      g_assert_cmpuint (race_count (race, 429), ==, G_N_ELEMENTS (names) - LOGIN_MAX_FAILURES);
+      for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+        kvota_test_assert_error (race_reply (race, i), race_reply (race, i)->status,
+                                 race_reply (race, i)->status == 401 ? "bad-credentials" : "too-many-attempts");
+
+      assert_login (f, username, kvota_test_user_password (rounds[round].user), 429, "too-many-attempts");
+      assert_login (f, username, "wrong-guess-again", 429, "too-many-attempts");
+    }
+
+  /* A locked username locks nobody else. */
+  assert_login (f, kvota_test_user_name (KVOTA_TEST_ACCT_A), "wrong-guess", 401, "bad-credentials");
+  assert_login (f, kvota_test_user_name (KVOTA_TEST_ACCT_A), kvota_test_user_password (KVOTA_TEST_ACCT_A),
+                201, NULL);
+}
+
+/* A login with the old password while an administrator resets it. The
+ * password was right when the login began, but whichever the server takes
+ * first, the login must not open a session that outlives the reset: it is
+ * refused as a login after the reset is (unless it was done before the
+ * reset began, and the reset ended its session), and the old password
+ * goes on being refused until the user sets a new one with the key. */
+static void
+test_races_login_reset (Fixture       *f,
+                        gconstpointer  user_data)
+{
+  g_autofree char *password = g_strdup (kvota_test_user_password (KVOTA_TEST_REP_B));
+  g_autofree char *path = g_strdup_printf ("/api/v1/users/%" G_GINT64_FORMAT "/reset-password",
+                                           f->server->user_ids[KVOTA_TEST_REP_B]);
+
+  for (guint round = 0; round < 6; round++)
+    {
+      g_autofree char *body = login_body ("rep-b", password);
+      g_autofree char *new_password = g_strdup_printf ("rep-b-new-pass-%u", round);
+      g_autoptr(Race) race = race_new (f->server);
+      g_autoptr(KvotaTestReply) finished = NULL;
+      KvotaTestReply *login;
+      KvotaTestReply *reset;
+      guint login_index;
+      guint reset_index;
+
+      if (round % 2 == 0)
+        {
+          login_index = race_add (race, "login with the old password", NULL, "/api/v1/session", body);
+          reset_index = race_add (race, "admin resets the password", f->admin, path, NULL);
+        }
+      else
+        {
+          reset_index = race_add (race, "admin resets the password", f->admin, path, NULL);
+          login_index = race_add (race, "login with the old password", NULL, "/api/v1/session", body);
+        }
+      race_run (race);
+      login = race_reply (race, login_index);
+      reset = race_reply (race, reset_index);
+
+      kvota_test_assert_status (reset, 200);
+      if (login->status == 201)
+        assert_login_ended (f, login);
+      else
+        kvota_test_assert_error (login, 403, "password-reset-pending");
+      assert_login (f, "rep-b", password, 403, "password-reset-pending");
+
+      finished = kvota_test_server_requestf (f->server, "POST", "/api/v1/password-reset", NULL,
+                                             "{\"username\": \"rep-b\", \"reset_key\": \"%s\", "
+                                             "\"new_password\": \"%s\"}",
+                                             kvota_test_reply_get_string (reset, "reset_key"), new_password);
+      kvota_test_assert_status (finished, 204);
+      assert_login (f, "rep-b", password, 401, "bad-credentials");
+      assert_login (f, "rep-b", new_password, 201, NULL);
+      g_free (password);
+      password = g_steal_pointer (&new_password);
+    }
+}
+
+/* A login with the old password while the user changes it: refused as a
+ * login with the old password after the change is, whichever the server
+ * takes first (unless it was done before the change began, and the change
+ * ended its session with the user's other sessions), so that no session
+ * opened with the old password outlives the change. */
+static void
+test_races_login_password_change (Fixture       *f,
+                                  gconstpointer  user_data)
+{
+  g_autofree char *password = g_strdup (kvota_test_user_password (KVOTA_TEST_REP_B));
+
+  for (guint round = 0; round < 6; round++)
+    {
+      g_autofree char *body = login_body ("rep-b", password);
+      g_autofree char *new_password = g_strdup_printf ("rep-b-changed-pass-%u", round);
+      g_autofree char *change_body = g_strdup_printf ("{\"current_password\": \"%s\", \"new_password\": \"%s\"}",
+                                                      password, new_password);
+      g_autofree char *token = NULL;
+      g_autoptr(Race) race = race_new (f->server);
+      g_autoptr(KvotaTestReply) session = kvota_test_server_login_as (f->server, "rep-b", password);
+      g_autoptr(KvotaTestReply) me = NULL;
+      guint login_index;
+      guint change_index;
+
+      kvota_test_assert_status (session, 201);
+      token = g_strdup (kvota_test_reply_get_string (session, "token"));
+
+      if (round % 2 == 0)
+        {
+          login_index = race_add (race, "login with the old password", NULL, "/api/v1/session", body);
+          change_index = race_add (race, "the user changes the password", token, "/api/v1/me/password",
+                                   change_body);
+        }
+      else
+        {
+          change_index = race_add (race, "the user changes the password", token, "/api/v1/me/password",
+                                   change_body);
+          login_index = race_add (race, "login with the old password", NULL, "/api/v1/session", body);
+        }
+      race_run (race);
+
+      kvota_test_assert_status (race_reply (race, change_index), 204);
+      if (race_reply (race, login_index)->status == 201)
+        assert_login_ended (f, race_reply (race, login_index));
+      else
+        kvota_test_assert_error (race_reply (race, login_index), 401, "bad-credentials");
+
+      /* The session that changed the password goes on. */
+      me = kvota_test_server_request (f->server, "GET", "/api/v1/me", token, NULL, 0);
+      kvota_test_assert_status (me, 200);
+      assert_login (f, "rep-b", password, 401, "bad-credentials");
+      assert_login (f, "rep-b", new_password, 201, NULL);
+      g_free (password);
+      password = g_steal_pointer (&new_password);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1424,6 +1635,12 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/server/races/four-eyes", Fixture, "500", fixture_set_up, test_races_four_eyes,
               fixture_tear_down);
+  g_test_add ("/server/races/login-throttle", Fixture, NULL, fixture_set_up, test_races_login_throttle,
+              fixture_tear_down);
+  g_test_add ("/server/races/login-reset", Fixture, NULL, fixture_set_up, test_races_login_reset,
+              fixture_tear_down);
+  g_test_add ("/server/races/login-password-change", Fixture, NULL, fixture_set_up,
+              test_races_login_password_change, fixture_tear_down);
 
   return g_test_run ();
 }
