@@ -824,6 +824,72 @@ kvota_test_server_ledger (KvotaTestServer *self,
 }
 
 /**
+ * kvota_test_server_get_holding:
+ * @token: whose eyes: the account must be one it may see
+ * @holding: (out): the account's holding of @unit_type and @vintage, all
+ *   zeros if it has none
+ *
+ * GET /api/v1/accounts/@account, read with the core's codec.
+ *
+ * Returns: how many holdings the account lists in all
+ */
+guint
+kvota_test_server_get_holding (KvotaTestServer *self,
+                               const char      *token,
+                               const char      *account,
+                               const char      *unit_type,
+                               int              vintage,
+                               KvotaHolding    *holding)
+{
+  g_autoptr(KvotaTestReply) reply = NULL;
+  g_autofree char *path = g_strdup_printf ("/api/v1/accounts/%s", account);
+  KvotaUnitType type;
+  JsonArray *holdings;
+
+  g_assert_true (kvota_unit_type_from_string (unit_type, &type));
+  memset (holding, 0, sizeof *holding);
+
+  reply = kvota_test_server_request (self, "GET", path, token, NULL, 0);
+  kvota_test_assert_status (reply, 200);
+  g_assert_cmpstr (kvota_test_reply_get_string (reply, "account"), ==, account);
+
+  holdings = json_node_get_array (kvota_test_reply_lookup (reply, "holdings"));
+  for (guint i = 0; i < json_array_get_length (holdings); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      KvotaHolding each;
+
+      g_assert_true (kvota_holding_from_json (json_array_get_element (holdings, i), &each, &error));
+      g_assert_no_error (error);
+      if (each.unit_type == type && each.vintage == vintage)
+        *holding = each;
+    }
+
+  return json_array_get_length (holdings);
+}
+
+/**
+ * kvota_test_server_verify:
+ *
+ * Checks the registry as an operator would, with `kvotactl verify`: the
+ * ledger balances and the audit journal is unbroken.
+ */
+void
+kvota_test_server_verify (KvotaTestServer *self)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int status;
+
+  status = kvota_test_run (&out, &err, kvota_test_program ("KVOTACTL"), "verify", "--db", self->db_path, NULL);
+  if (status != 0)
+    g_printerr ("kvotactl verify said:\n%s%s", out, err);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (out, "Ledger: balanced."));
+  g_assert_nonnull (strstr (out, "Audit journal: unbroken"));
+}
+
+/**
  * kvota_test_server_count_audit:
  *
  * Returns: how many entries GET /api/v1/audit lists, page by page; the

@@ -8,6 +8,7 @@
 #include <libsoup/soup.h>
 #include <json-glib/json-glib.h>
 
+#include "kvota-records.h"
 #include "kvota-store.h"
 
 G_BEGIN_DECLS
@@ -124,6 +125,13 @@ char            *kvota_test_server_ledger        (KvotaTestServer *self,
                                                   const char      *token);
 guint            kvota_test_server_count_audit   (KvotaTestServer *self,
                                                   const char      *token);
+guint            kvota_test_server_get_holding   (KvotaTestServer *self,
+                                                  const char      *token,
+                                                  const char      *account,
+                                                  const char      *unit_type,
+                                                  int              vintage,
+                                                  KvotaHolding    *holding);
+void             kvota_test_server_verify        (KvotaTestServer *self);
 void             kvota_test_server_assert_health (KvotaTestServer *self);
 KvotaTestReply  *kvota_test_server_login_otp     (KvotaTestServer *self,
                                                   const char      *username,

@@ -36,13 +36,6 @@ typedef struct
   char            *rep_a;
 } Fixture;
 
-typedef struct
-{
-  gint64  available;
-  gint64  surrendered;
-  gint64  cancelled;
-} Holding;
-
 /* Everything a refused request must leave as it was. */
 typedef struct
 {
@@ -178,41 +171,21 @@ cancel (Fixture    *f,
 
 /* State */
 
-static Holding
+static KvotaHolding
 get_holding (Fixture    *f,
              const char *account)
 {
-  g_autoptr(KvotaTestReply) reply = NULL;
-  g_autofree char *path = g_strdup_printf ("/api/v1/accounts/%s", account);
-  Holding holding = { 0, };
-  guint n_holdings;
+  KvotaHolding holding;
 
-  reply = kvota_test_server_request (f->server, "GET", path, f->admin, NULL, 0);
-  kvota_test_assert_status (reply, 200);
-
-  n_holdings = kvota_test_reply_get_length (reply, "holdings");
-  for (guint i = 0; i < n_holdings; i++)
-    {
-      g_autofree char *path_i = g_strdup_printf ("holdings.%u", i);
-      JsonObject *object = json_node_get_object (kvota_test_reply_lookup (reply, path_i));
-
-      if (strcmp (json_object_get_string_member (object, "unit_type"), "quota") != 0 ||
-          json_object_get_int_member (object, "vintage") != VINTAGE)
-        continue;
-
-      holding.available = json_object_get_int_member (object, "available");
-      holding.surrendered = json_object_get_int_member (object, "surrendered");
-      holding.cancelled = json_object_get_int_member (object, "cancelled");
-      g_assert_cmpint (json_object_get_int_member (object, "reserved"), ==, 0);
-      g_assert_cmpint (json_object_get_int_member (object, "pending"), ==, 0);
-    }
-
+  kvota_test_server_get_holding (f->server, f->admin, account, "quota", VINTAGE, &holding);
+  g_assert_cmpint (holding.reserved, ==, 0);
+  g_assert_cmpint (holding.pending, ==, 0);
   return holding;
 }
 
 #define assert_holding(f, account, available_, surrendered_, cancelled_)          \
   G_STMT_START {                                                                  \
-    Holding h_ = get_holding ((f), (account));                                    \
+    KvotaHolding h_ = get_holding ((f), (account));                               \
     g_assert_cmpint (h_.available, ==, (available_));                             \
     g_assert_cmpint (h_.surrendered, ==, (surrendered_));                         \
     g_assert_cmpint (h_.cancelled, ==, (cancelled_));                             \

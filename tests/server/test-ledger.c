@@ -19,15 +19,6 @@
 
 typedef struct
 {
-  gint64 available;
-  gint64 reserved;
-  gint64 pending;
-  gint64 surrendered;
-  gint64 cancelled;
-} Holding;
-
-typedef struct
-{
   KvotaTestServer *server;
   char            *admin;
   char            *ministry;
@@ -106,45 +97,22 @@ assert_ledger (Fixture    *fixture,
   g_assert_true (found || issued == 0);
 }
 
-static Holding
+static KvotaHolding
 get_holding (Fixture    *fixture,
              const char *token,
              const char *account,
              const char *unit_type,
              int         vintage)
 {
-  g_autoptr(KvotaTestReply) reply = NULL;
-  g_autofree char *path = g_strdup_printf ("/api/v1/accounts/%s", account);
-  Holding holding = { 0, };
-  guint n_holdings;
+  KvotaHolding holding;
 
-  reply = kvota_test_server_request (fixture->server, "GET", path, token, NULL, 0);
-  kvota_test_assert_status (reply, 200);
-  g_assert_cmpstr (kvota_test_reply_get_string (reply, "account"), ==, account);
-
-  n_holdings = kvota_test_reply_get_length (reply, "holdings");
-  for (guint i = 0; i < n_holdings; i++)
-    {
-      g_autofree char *path_i = g_strdup_printf ("holdings.%u", i);
-      JsonObject *object = json_node_get_object (kvota_test_reply_lookup (reply, path_i));
-
-      if (strcmp (json_object_get_string_member (object, "unit_type"), unit_type) != 0 ||
-          json_object_get_int_member (object, "vintage") != vintage)
-        continue;
-
-      holding.available = json_object_get_int_member (object, "available");
-      holding.reserved = json_object_get_int_member (object, "reserved");
-      holding.pending = json_object_get_int_member (object, "pending");
-      holding.surrendered = json_object_get_int_member (object, "surrendered");
-      holding.cancelled = json_object_get_int_member (object, "cancelled");
-    }
-
+  kvota_test_server_get_holding (fixture->server, token, account, unit_type, vintage, &holding);
   return holding;
 }
 
 #define assert_holding(fixture, token, account, unit_type, vintage, available_, pending_) \
   G_STMT_START {                                                                        \
-    Holding h_ = get_holding ((fixture), (token), (account), (unit_type), (vintage));     \
+    KvotaHolding h_ = get_holding ((fixture), (token), (account), (unit_type), (vintage)); \
     g_assert_cmpint (h_.available, ==, (available_));                                  \
     g_assert_cmpint (h_.pending, ==, (pending_));                                      \
     g_assert_cmpint (h_.reserved, ==, 0);                                              \

@@ -64,15 +64,6 @@ typedef struct
 
 typedef struct
 {
-  gint64 available;
-  gint64 reserved;
-  gint64 pending;
-  gint64 surrendered;
-  gint64 cancelled;
-} Holding;
-
-typedef struct
-{
   gint64 issued;
   gint64 held;
   gint64 surrendered;
@@ -431,40 +422,13 @@ register_organisation (Fixture    *f,
 /* The account's holding of quotas of VINTAGE (zero if it has none);
  * returns how many holdings the account lists in all. */
 static guint
-get_holding (Fixture    *f,
-             const char *token,
-             const char *account,
-             int         vintage,
-             Holding    *holding)
+get_holding (Fixture      *f,
+             const char   *token,
+             const char   *account,
+             int           vintage,
+             KvotaHolding *holding)
 {
-  g_autoptr(KvotaTestReply) reply = NULL;
-  g_autofree char *path = g_strdup_printf ("/api/v1/accounts/%s", account);
-  guint n_holdings;
-
-  memset (holding, 0, sizeof *holding);
-
-  reply = kvota_test_server_request (f->server, "GET", path, token, NULL, 0);
-  kvota_test_assert_status (reply, 200);
-  g_assert_cmpstr (kvota_test_reply_get_string (reply, "account"), ==, account);
-
-  n_holdings = kvota_test_reply_get_length (reply, "holdings");
-  for (guint i = 0; i < n_holdings; i++)
-    {
-      g_autofree char *path_i = g_strdup_printf ("holdings.%u", i);
-      JsonObject *object = json_node_get_object (kvota_test_reply_lookup (reply, path_i));
-
-      g_assert_cmpstr (json_object_get_string_member (object, "unit_type"), ==, "quota");
-      if (json_object_get_int_member (object, "vintage") != vintage)
-        continue;
-
-      holding->available = json_object_get_int_member (object, "available");
-      holding->reserved = json_object_get_int_member (object, "reserved");
-      holding->pending = json_object_get_int_member (object, "pending");
-      holding->surrendered = json_object_get_int_member (object, "surrendered");
-      holding->cancelled = json_object_get_int_member (object, "cancelled");
-    }
-
-  return n_holdings;
+  return kvota_test_server_get_holding (f->server, token, account, "quota", vintage, holding);
 }
 
 /* The account holds exactly AVAILABLE quotas of VINTAGE, with CANCELLED
@@ -479,7 +443,7 @@ assert_holding (Fixture    *f,
                 gint64      cancelled,
                 guint       n_vintages)
 {
-  Holding holding;
+  KvotaHolding holding;
   guint n = get_holding (f, token, account, vintage, &holding);
 
   g_assert_cmpuint (n, ==, n_vintages);
@@ -494,7 +458,7 @@ static void
 assert_no_holdings (Fixture    *f,
                     const char *account)
 {
-  Holding holding;
+  KvotaHolding holding;
 
   g_assert_cmpuint (get_holding (f, f->admin, account, 2014, &holding), ==, 0);
 }
@@ -1287,7 +1251,7 @@ test_nap_insufficient_units (Fixture       *f,
   gint64 pavlodar = allocation_of (plan->nap, BIN_PAVLODAR, 2014);
   gint64 kept = -AMENDMENT_PAVLODAR / 2;
   gint64 id, amendment_id;
-  Holding holding;
+  KvotaHolding holding;
   Snapshot before;
 
   id = upload (f, plan, 2014, 2014, 1);

@@ -49,13 +49,6 @@ typedef struct
   guint  audit;
 } Snapshot;
 
-typedef struct
-{
-  gint64  available;
-  gint64  reserved;
-  gint64  pending;
-} Holding;
-
 /* A one-page PDF, as a broker attaches an exchange confirmation. */
 static const char confirmation_pdf[] =
   "%PDF-1.4\n"
@@ -264,43 +257,23 @@ withdraw (Fixture    *f,
 
 /* State */
 
-static Holding
+static KvotaHolding
 get_holding (Fixture    *f,
              const char *token,
              const char *account)
 {
-  g_autoptr(KvotaTestReply) reply = NULL;
-  g_autofree char *path = g_strdup_printf ("/api/v1/accounts/%s", account);
-  Holding holding = { 0, };
-  guint n_holdings;
+  KvotaHolding holding;
 
-  reply = kvota_test_server_request (f->server, "GET", path, token, NULL, 0);
-  kvota_test_assert_status (reply, 200);
-
-  n_holdings = kvota_test_reply_get_length (reply, "holdings");
-  for (guint i = 0; i < n_holdings; i++)
-    {
-      g_autofree char *path_i = g_strdup_printf ("holdings.%u", i);
-      JsonObject *object = json_node_get_object (kvota_test_reply_lookup (reply, path_i));
-
-      if (strcmp (json_object_get_string_member (object, "unit_type"), "quota") != 0 ||
-          json_object_get_int_member (object, "vintage") != VINTAGE)
-        continue;
-
-      holding.available = json_object_get_int_member (object, "available");
-      holding.reserved = json_object_get_int_member (object, "reserved");
-      holding.pending = json_object_get_int_member (object, "pending");
-      g_assert_cmpint (json_object_get_int_member (object, "surrendered"), ==, 0);
-      g_assert_cmpint (json_object_get_int_member (object, "cancelled"), ==, 0);
-    }
-
+  kvota_test_server_get_holding (f->server, token, account, "quota", VINTAGE, &holding);
+  g_assert_cmpint (holding.surrendered, ==, 0);
+  g_assert_cmpint (holding.cancelled, ==, 0);
   return holding;
 }
 
 /* The account's quotas of VINTAGE, as the administrator sees them. */
 #define assert_holding(f, account, available_, reserved_, pending_)               \
   G_STMT_START {                                                                  \
-    Holding h_ = get_holding ((f), (f)->admin, (account));                        \
+    KvotaHolding h_ = get_holding ((f), (f)->admin, (account));                   \
     g_assert_cmpint (h_.available, ==, (available_));                             \
     g_assert_cmpint (h_.reserved, ==, (reserved_));                               \
     g_assert_cmpint (h_.pending, ==, (pending_));                                 \
@@ -480,18 +453,8 @@ count_audit (JsonArray  *entries,
 static void
 stop_and_verify (Fixture *f)
 {
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  int status;
-
   kvota_test_server_stop (f->server);
-  status = kvota_test_run (&out, &err, kvota_test_program ("KVOTACTL"), "verify", "--db", f->server->db_path,
-                           NULL);
-  if (status != 0)
-    g_printerr ("kvotactl verify said:\n%s%s", out, err);
-  g_assert_cmpint (status, ==, 0);
-  g_assert_nonnull (strstr (out, "Ledger: balanced."));
-  g_assert_nonnull (strstr (out, "Audit journal: unbroken"));
+  kvota_test_server_verify (f->server);
 }
 
 /* Tests */
