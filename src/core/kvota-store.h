@@ -9,6 +9,7 @@
 
 #include "kvota-nap.h"
 #include "kvota-records.h"
+#include "kvota-trading-report.h"
 
 G_BEGIN_DECLS
 
@@ -332,93 +333,6 @@ typedef struct
   GPtrArray  *documents;
 } KvotaDeal;
 
-/**
- * KvotaTradingFigures:
- * @year: the year
- * @month: its month, 1 to 12, or 0 for the whole year
- * @quotas: the quotas the completed transfers moved
- * @transactions: how many completed transfers
- * @priced_quotas: the quotas of those that state a price
- * @value: the sum of price × quantity over those, in tiyn
- * @min_price: the lowest price per unit in tiyn, or -1 without prices
- * @max_price: the highest, or -1
- *
- * One line of the trading report: a year or a month of it.
- */
-typedef struct
-{
-  int           year;
-  int           month;
-  KvotaQuantity quotas;
-  gint64        transactions;
-  KvotaQuantity priced_quotas;
-  gint64        value;
-  gint64        min_price;
-  gint64        max_price;
-} KvotaTradingFigures;
-
-/**
- * KvotaTradingSector:
- * @sector: the sellers' sector in the allocation plan, or "" for sellers
- *   outside it (trading companies reselling)
- *
- * What the sellers of one sector sold in a year.
- */
-typedef struct
-{
-  int           year;
-  char         *sector;
-  KvotaQuantity quotas;
-  gint64        transactions;
-} KvotaTradingSector;
-
-/**
- * KvotaTradingAccount:
- *
- * One of the accounts that traded most in a year, by quotas sold and
- * bought together.
- */
-typedef struct
-{
-  int           year;
-  guint         rank;
-  char         *account;
-  char         *name;
-  KvotaQuantity sold;
-  KvotaQuantity bought;
-  gint64        transactions;
-} KvotaTradingAccount;
-
-/**
- * KvotaTradingReport:
- * @years: (element-type KvotaTradingFigures): one a year, oldest first
- * @months: (element-type KvotaTradingFigures): twelve a year
- * @sectors: (element-type KvotaTradingSector): by year, largest first
- * @accounts: (element-type KvotaTradingAccount): the top accounts of
- *   each year
- */
-typedef struct
-{
-  GArray    *years;
-  GArray    *months;
-  GPtrArray *sectors;
-  GPtrArray *accounts;
-} KvotaTradingReport;
-
-/**
- * KvotaTradingTable:
- *
- * The tables of the trading report, each its own CSV.
- */
-typedef enum
-{
-  KVOTA_TRADING_TABLE_YEARS,
-  KVOTA_TRADING_TABLE_MONTHS,
-  KVOTA_TRADING_TABLE_SECTORS,
-  KVOTA_TRADING_TABLE_ACCOUNTS,
-} KvotaTradingTable;
-
-#define KVOTA_TRADING_TOP_ACCOUNTS 10
 
 gint64              kvota_store_get_intermediary  (KvotaStore       *self,
                                                    gint64            organisation_id);
@@ -465,12 +379,6 @@ KvotaTransaction   *kvota_store_propose_sale      (KvotaStore       *self,
 KvotaTradingReport *kvota_store_trading_report    (KvotaStore       *self,
                                                    int               year,
                                                    GError          **error);
-void                kvota_trading_report_free     (KvotaTradingReport *report);
-JsonNode           *kvota_trading_report_to_json  (const KvotaTradingReport *report);
-char               *kvota_trading_report_to_csv   (const KvotaTradingReport *report,
-                                                   KvotaTradingTable table);
-gboolean            kvota_trading_table_from_string (const char     *string,
-                                                   KvotaTradingTable *table);
 
 /* Compliance */
 
@@ -726,7 +634,6 @@ GPtrArray          *kvota_store_list_audit        (KvotaStore       *self,
                                                    GError          **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KvotaPrincipal, kvota_principal_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (KvotaTradingReport, kvota_trading_report_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KvotaCredentials, kvota_credentials_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KvotaTwoFactor, kvota_two_factor_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KvotaNapRecord, kvota_nap_record_free)
