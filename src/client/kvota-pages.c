@@ -10,7 +10,10 @@
 #include <glib/gi18n.h>
 
 #include "kvota-balances-page.h"
+#include "kvota-clients-page.h"
+#include "kvota-compliance-page.h"
 #include "kvota-pages.h"
+#include "kvota-trading-page.h"
 #include "kvota-trading-report-page.h"
 #include "kvota-transactions-page.h"
 
@@ -70,6 +73,9 @@ everyone (const KvotaUser *user)
 
 static const KvotaPageInfo pages[] = {
   { "balances", N_("Balances"), kvota_balances_page_new, kvota_user_holds_units },
+  { "clients", N_("Clients"), kvota_clients_page_new, kvota_user_is_intermediary },
+  { "trading", N_("Trading"), kvota_trading_page_new, kvota_user_holds_units },
+  { "compliance", N_("Compliance"), kvota_compliance_page_new, kvota_user_is_nature_user },
   { "transactions", N_("Transactions"), kvota_transactions_page_new, everyone },
   { "trading-report", N_("Trading Report"), kvota_trading_report_page_new, kvota_user_is_oversight },
 };
