@@ -39,6 +39,9 @@ typedef enum
   /* A refused token here does not end the session: it is ending anyway,
    * or there is none yet. */
   REQUEST_KEEP_SESSION  = 1 << 1,
+  /* A successful reply is a file (a document), not JSON: it is handed
+   * over as it came. Refusals are JSON all the same. */
+  REQUEST_RAW           = 1 << 2,
 } RequestFlags;
 
 typedef struct
@@ -305,6 +308,13 @@ request_sent_cb (GObject      *object,
     }
 
   status = soup_message_get_status (request->message);
+
+  if ((request->flags & REQUEST_RAW) != 0 && status >= 200 && status < 300)
+    {
+      g_task_return_pointer (task, g_steal_pointer (&bytes), (GDestroyNotify) g_bytes_unref);
+      return;
+    }
+
   data = g_bytes_get_data (bytes, &length);
 
   if (length > 0)
@@ -931,4 +941,51 @@ gboolean
 kvota_client_error_is_session_end (const GError *error)
 {
   return error != NULL && error_ends_session (error);
+}
+
+/**
+ * kvota_client_download_async:
+ * @self: a #KvotaClient
+ * @path: the path below the base address, escaped, such as
+ *   `/api/v1/documents/SHA256`
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the file is in
+ * @user_data: data for @callback
+ *
+ * Fetches a file the registry keeps (a document, a workbook) with the
+ * session's token. A refusal comes back as kvota_client_request_finish()
+ * would give it.
+ */
+void
+kvota_client_download_async (KvotaClient         *self,
+                             const char          *path,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_return_if_fail (KVOTA_IS_CLIENT (self));
+  g_return_if_fail (path != NULL);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  request_async_full (self, "GET", path, NULL, REQUEST_AUTHENTICATED | REQUEST_RAW,
+                      cancellable, callback, user_data);
+}
+
+/**
+ * kvota_client_download_finish:
+ * @self: a #KvotaClient
+ * @result: the #GAsyncResult
+ * @error: where to put a translated error
+ *
+ * Returns: (transfer full) (nullable): the file's content, or %NULL on error
+ */
+GBytes *
+kvota_client_download_finish (KvotaClient   *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (KVOTA_IS_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -59,5 +59,13 @@ gboolean         kvota_client_refresh_user_finish    (KvotaClient          *self
                                                       GAsyncResult         *result,
                                                       GError              **error);
 gboolean         kvota_client_error_is_session_end   (const GError         *error);
+void             kvota_client_download_async         (KvotaClient          *self,
+                                                      const char           *path,
+                                                      GCancellable         *cancellable,
+                                                      GAsyncReadyCallback   callback,
+                                                      gpointer              user_data);
+GBytes          *kvota_client_download_finish        (KvotaClient          *self,
+                                                      GAsyncResult         *result,
+                                                      GError              **error);
 
 G_END_DECLS
