@@ -12,6 +12,7 @@
 #include "kvota-balances-page.h"
 #include "kvota-clients-page.h"
 #include "kvota-compliance-page.h"
+#include "kvota-nap-page.h"
 #include "kvota-pages.h"
 #include "kvota-trading-page.h"
 #include "kvota-trading-report-page.h"
@@ -78,6 +79,7 @@ static const KvotaPageInfo pages[] = {
   { "compliance", N_("Compliance"), kvota_compliance_page_new, kvota_user_is_nature_user },
   { "transactions", N_("Transactions"), kvota_transactions_page_new, everyone },
   { "trading-report", N_("Trading Report"), kvota_trading_report_page_new, kvota_user_is_oversight },
+  { "nap", N_("Allocation Plans"), kvota_nap_page_new, kvota_user_is_oversight },
 };
 
 /**
