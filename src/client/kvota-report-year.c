@@ -9,11 +9,12 @@
 
 #include <glib/gi18n.h>
 
-#include "kvota-error.h"
 #include "kvota-report-year.h"
 
 /* One year of the trading report: the completed transfers of quotas and
- * the quotas they moved, as the server computes them from its ledger. */
+ * the quotas they moved, as the server computes them from its ledger, as
+ * an item of the yearly table. The whole report is read by the core's
+ * codec, kvota_trading_report_from_json(). */
 
 struct _KvotaReportYear
 {
@@ -35,26 +36,6 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
-
-static gboolean
-read_count (JsonObject  *object,
-            const char  *name,
-            gint64      *out,
-            GError     **error)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_INT64 ||
-      json_node_get_int (node) < 0)
-    {
-      kvota_set_error (error, KVOTA_ERROR_WRONG_TYPE, name);
-      return FALSE;
-    }
-
-  *out = json_node_get_int (node);
-  return TRUE;
-}
 
 static void
 kvota_report_year_get_property (GObject    *object,
@@ -107,40 +88,24 @@ kvota_report_year_init (KvotaReportYear *self)
 }
 
 /**
- * kvota_report_year_new_from_json:
- * @node: one member of the report's `years`: `{"year", "quotas_traded",
- *   "transactions"}`
- * @error: return location for a #GError, or %NULL
+ * kvota_report_year_new:
+ * @figures: one year of the trading report
  *
- * Returns: (transfer full) (nullable): the year, or %NULL if @node is not one
+ * Returns: (transfer full): the year, for a list model
  */
 KvotaReportYear *
-kvota_report_year_new_from_json (JsonNode  *node,
-                                 GError   **error)
+kvota_report_year_new (const KvotaTradingFigures *figures)
 {
-  g_autoptr(KvotaReportYear) self = NULL;
-  JsonObject *object;
-  gint64 year;
+  KvotaReportYear *self;
 
-  g_return_val_if_fail (node != NULL, NULL);
+  g_return_val_if_fail (figures != NULL, NULL);
 
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    {
-      kvota_set_error (error, KVOTA_ERROR_WRONG_TYPE, "years");
-      return NULL;
-    }
-
-  object = json_node_get_object (node);
   self = g_object_new (KVOTA_TYPE_REPORT_YEAR, NULL);
+  self->year = figures->year;
+  self->quotas_traded = figures->quotas;
+  self->transactions = figures->transactions;
 
-  if (!read_count (object, "year", &year, error) ||
-      !read_count (object, "quotas_traded", &self->quotas_traded, error) ||
-      !read_count (object, "transactions", &self->transactions, error))
-    return NULL;
-
-  self->year = (int) CLAMP (year, 0, G_MAXINT);
-
-  return g_steal_pointer (&self);
+  return self;
 }
 
 int

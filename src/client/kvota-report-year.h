@@ -5,7 +5,9 @@
 
 #pragma once
 
-#include <json-glib/json-glib.h>
+#include <glib-object.h>
+
+#include "kvota-store.h"
 
 G_BEGIN_DECLS
 
@@ -13,8 +15,7 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (KvotaReportYear, kvota_report_year, KVOTA, REPORT_YEAR, GObject)
 
-KvotaReportYear *kvota_report_year_new_from_json      (JsonNode         *node,
-                                                       GError          **error);
+KvotaReportYear *kvota_report_year_new                (const KvotaTradingFigures *figures);
 int              kvota_report_year_get_year           (KvotaReportYear  *self);
 gint64           kvota_report_year_get_quotas_traded  (KvotaReportYear  *self);
 gint64           kvota_report_year_get_transactions   (KvotaReportYear  *self);
