@@ -9,14 +9,20 @@
 
 #include <glib/gi18n.h>
 
+#include "kvota-applications-page.h"
+#include "kvota-audit-page.h"
 #include "kvota-balances-page.h"
 #include "kvota-clients-page.h"
 #include "kvota-compliance-page.h"
+#include "kvota-keys-page.h"
 #include "kvota-nap-page.h"
 #include "kvota-pages.h"
+#include "kvota-queue-page.h"
 #include "kvota-trading-page.h"
 #include "kvota-trading-report-page.h"
 #include "kvota-transactions-page.h"
+#include "kvota-unit-page.h"
+#include "kvota-users-page.h"
 
 /* The pages of the main window, in sidebar order, and who uses each. The
  * server decides what a role may do; this keeps out of sight what it
@@ -79,6 +85,12 @@ static const KvotaPageInfo pages[] = {
   { "compliance", N_("Compliance"), kvota_compliance_page_new, kvota_user_is_nature_user },
   { "transactions", N_("Transactions"), kvota_transactions_page_new, everyone },
   { "trading-report", N_("Trading Report"), kvota_trading_report_page_new, kvota_user_is_oversight },
+  { "queue", N_("Transaction Queue"), kvota_queue_page_new, kvota_user_is_oversight },
+  { "applications", N_("Applications"), kvota_applications_page_new, kvota_user_is_oversight },
+  { "keys", N_("Registration Keys"), kvota_keys_page_new, kvota_user_is_administrator },
+  { "users", N_("Users and Organisations"), kvota_users_page_new, kvota_user_is_oversight },
+  { "unit", N_("Unit Lookup"), kvota_unit_page_new, kvota_user_is_oversight },
+  { "audit", N_("Audit Journal"), kvota_audit_page_new, kvota_user_is_oversight },
   { "nap", N_("Allocation Plans"), kvota_nap_page_new, kvota_user_is_oversight },
 };
 
