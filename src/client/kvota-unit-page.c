@@ -253,6 +253,7 @@ show_unit (KvotaUnitPage *self,
   g_autoptr(GPtrArray) transactions = g_ptr_array_new_with_free_func ((GDestroyNotify) kvota_transaction_free);
   g_autoptr(GHashTable) naps = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   g_autofree char *title = NULL;
+  g_autofree char *serial = NULL;
   JsonObject *object;
   JsonArray *array;
   KvotaBlockState state;
@@ -321,12 +322,13 @@ show_unit (KvotaUnitPage *self,
 
   if (!kvota_unit_type_from_string (json_object_get_string_member_with_default (object, "unit_type", ""), &unit_type))
     unit_type = KVOTA_UNIT_TYPE_QUOTA;
+  serial = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member_with_default (object, "serial", 0));
   /* Translators: the heading of a unit's life: its type, vintage and
    * serial number, such as “Quotas of 2014, serial number 1250”. */
-  title = g_strdup_printf (_("%s of %d, serial number %" G_GINT64_FORMAT),
+  title = g_strdup_printf (_("%s of %d, serial number %s"),
                            kvota_unit_type_describe (unit_type),
                            (int) json_object_get_int_member_with_default (object, "vintage", 0),
-                           json_object_get_int_member_with_default (object, "serial", 0));
+                           serial);
   adw_preferences_group_set_title (self->unit_group, title);
 
   clear_list_box (self->transactions_list);
