@@ -124,7 +124,7 @@ ledger_loaded_cb (GObject      *object,
       issued_text = kvota_format_quantity (issued);
       /* Translators: %s is the number of units ever issued, grouped. */
       text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                           "Balanced: of %s units issued, every one is held, surrendered or cancelled, and no serial number is in two blocks.",
+                                           "Balanced: of %s unit issued, every one is held, surrendered or cancelled, and no serial number is in two blocks.",
                                            "Balanced: of %s units issued, every one is held, surrendered or cancelled, and no serial number is in two blocks.",
                                            (gulong) issued),
                               issued_text);

@@ -215,8 +215,9 @@ create_row (KvotaKeysPage              *self,
     /* Translators: what a key is bound to: a BIN. */
     binding = g_strdup_printf (_("For BIN %s"), key->bin);
   else if (key->has_holder_type)
-    /* Translators: what a key is bound to: a holder type. */
-    binding = g_strdup_printf (_("For any %s"), kvota_holder_type_describe (key->holder_type));
+    /* Translators: what a key is bound to: a holder type, such as
+     * “Nature user”, which begins the phrase. */
+    binding = g_strdup_printf (_("%s, any BIN"), kvota_holder_type_describe (key->holder_type));
   else
     binding = g_strdup (_("For any company"));
 

@@ -107,7 +107,7 @@ format_quotas (gint64 quantity)
 {
   g_autofree char *number = kvota_format_quantity (quantity);
 
-  /* Translators: a number of units, grouped, such as “15 000 quotas”. */
+  /* Translators: a number of units, grouped, such as “15 000 units”. */
   return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s unit", "%s units", (gulong) quantity), number);
 }
 
