@@ -24,7 +24,9 @@
 #include "kvota-unit-page.h"
 #include "kvota-users-page.h"
 
-/* The pages of the main window, in sidebar order, and who uses each. The
+/* The pages of the main window, in sidebar order (each role's daily
+ * work first: its holdings and trading, or the administrator's queue),
+ * and who uses each. The
  * server decides what a role may do; this keeps out of sight what it
  * would refuse. A new page is one line here. */
 
@@ -80,18 +82,18 @@ everyone (const KvotaUser *user)
 
 static const KvotaPageInfo pages[] = {
   { "balances", N_("Balances"), kvota_balances_page_new, kvota_user_holds_units },
-  { "clients", N_("Clients"), kvota_clients_page_new, kvota_user_is_intermediary },
   { "trading", N_("Trading"), kvota_trading_page_new, kvota_user_holds_units },
   { "compliance", N_("Compliance"), kvota_compliance_page_new, kvota_user_is_nature_user },
-  { "transactions", N_("Transactions"), kvota_transactions_page_new, everyone },
-  { "trading-report", N_("Trading Report"), kvota_trading_report_page_new, kvota_user_is_oversight },
+  { "clients", N_("Clients"), kvota_clients_page_new, kvota_user_is_intermediary },
   { "queue", N_("Transaction Queue"), kvota_queue_page_new, kvota_user_is_oversight },
   { "applications", N_("Applications"), kvota_applications_page_new, kvota_user_is_oversight },
-  { "keys", N_("Registration Keys"), kvota_keys_page_new, kvota_user_is_administrator },
-  { "users", N_("Users and Organisations"), kvota_users_page_new, kvota_user_is_oversight },
+  { "nap", N_("Allocation Plans"), kvota_nap_page_new, kvota_user_is_oversight },
+  { "transactions", N_("Transactions"), kvota_transactions_page_new, everyone },
+  { "trading-report", N_("Trading Report"), kvota_trading_report_page_new, kvota_user_is_oversight },
   { "unit", N_("Unit Lookup"), kvota_unit_page_new, kvota_user_is_oversight },
   { "audit", N_("Audit Journal"), kvota_audit_page_new, kvota_user_is_oversight },
-  { "nap", N_("Allocation Plans"), kvota_nap_page_new, kvota_user_is_oversight },
+  { "users", N_("Users and Organisations"), kvota_users_page_new, kvota_user_is_oversight },
+  { "keys", N_("Registration Keys"), kvota_keys_page_new, kvota_user_is_administrator },
 };
 
 /**
