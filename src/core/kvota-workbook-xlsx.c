@@ -1597,7 +1597,7 @@ num_fmt_start (Parse          *parse,
                int             n_attributes)
 {
   StylesState *state = (StylesState *) parse;
-  gsize length;
+  gsize length = 0;
   const char *id = attribute (attributes, n_attributes, "numFmtId", &length);
   g_autofree char *code = attribute_dup (attributes, n_attributes, "formatCode");
   guint64 n;
