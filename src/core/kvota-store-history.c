@@ -13,6 +13,26 @@
 /* Reading the ledger's past: the history of transactions page by page,
  * an account's statement, and the life of one unit. Nothing here writes. */
 
+/* The filters of a page of the history on the transactions aliased T:
+ * ?1 the id to page below, ?2 kind, ?3 state, ?4 unit type, ?5 account
+ * (either side), ?6 and ?7 the first and last date, ?8 and ?9 the
+ * quantity range, ?10 the intermediary of the sale. The dates also bound
+ * the ids, so that an index walked by id stops where the dates end. */
+#define HISTORY_CONDITIONS(t) \
+  t ".id < min (?1, iif (?7 IS NULL, 9223372036854775807, coalesce ((SELECT c.id FROM transactions c " \
+  "  WHERE c.created < date (?7, '+1 day') ORDER BY c.created DESC LIMIT 1) + 1, 0))) " \
+  "AND " t ".id >= iif (?6 IS NULL, 0, coalesce ((SELECT c.id FROM transactions c " \
+  "  WHERE c.created >= ?6 ORDER BY c.created LIMIT 1), 9223372036854775807)) " \
+  "AND (?2 IS NULL OR " t ".kind = ?2) " \
+  "AND (?3 IS NULL OR " t ".state = ?3) " \
+  "AND (?4 IS NULL OR " t ".unit_type = ?4) " \
+  "AND (?5 IS NULL OR " t ".from_account = ?5 OR " t ".to_account = ?5) " \
+  "AND (?6 IS NULL OR " t ".created >= ?6) " \
+  "AND (?7 IS NULL OR " t ".created < date (?7, '+1 day')) " \
+  "AND (?8 IS NULL OR " t ".quantity >= ?8) " \
+  "AND (?9 IS NULL OR " t ".quantity <= ?9) " \
+  "AND (?10 IS NULL OR " t ".order_id IN (SELECT o.id FROM sale_orders o WHERE o.intermediary_id = ?10))"
+
 /* Reads the transactions whose ids @statement returns, in its order. */
 static GPtrArray *
 read_transactions (KvotaStore    *self,
@@ -87,21 +107,33 @@ kvota_store_list_transactions (KvotaStore                   *self,
         return NULL;
     }
 
-  /* One statement for every filter, an absent one bound to NULL; it walks
-   * the primary key downwards from @after. */
-  statement = _kvota_store_prepare (self,
-                                    "SELECT t.id FROM transactions t WHERE t.id < ?1 "
-                                    "AND (?2 IS NULL OR t.kind = ?2) "
-                                    "AND (?3 IS NULL OR t.state = ?3) "
-                                    "AND (?4 IS NULL OR t.unit_type = ?4) "
-                                    "AND (?5 IS NULL OR t.from_account = ?5 OR t.to_account = ?5) "
-                                    "AND (?6 IS NULL OR t.created >= ?6) "
-                                    "AND (?7 IS NULL OR t.created < date (?7, '+1 day')) "
-                                    "AND (?8 IS NULL OR t.quantity >= ?8) "
-                                    "AND (?9 IS NULL OR t.quantity <= ?9) "
-                                    "AND (?10 IS NULL OR t.order_id IN "
-                                    "     (SELECT o.id FROM sale_orders o WHERE o.intermediary_id = ?10)) "
-                                    "ORDER BY t.id DESC LIMIT ?11", error);
+  /* Every statement takes every filter, an absent one bound to NULL, and
+   * walks an index by id downwards from @after, within the ids the
+   * dates allow (created rises with the id). Which index to walk is
+   * chosen here: the rarest states (proposed, rejected, cancelled) by
+   * state, an account by the accounts on either side, the rarer kinds by
+   * kind, anything else by id alone. Each is a literal: the store caches
+   * statements by their text's address. */
+  if (filter->has_state && filter->state != KVOTA_TRANSACTION_STATE_COMPLETED)
+    statement = _kvota_store_prepare (self,
+                                      "SELECT t.id FROM transactions t WHERE t.state = ?3 AND "
+                                      HISTORY_CONDITIONS ("t") " ORDER BY t.id DESC LIMIT ?11", error);
+  else if (account_id > 0)
+    statement = _kvota_store_prepare (self,
+                                      "SELECT id FROM (SELECT t.id FROM transactions t WHERE t.from_account = ?5 "
+                                      "AND " HISTORY_CONDITIONS ("t") " ORDER BY t.id DESC LIMIT ?11) "
+                                      "UNION ALL "
+                                      "SELECT id FROM (SELECT u.id FROM transactions u WHERE u.to_account = ?5 "
+                                      "AND " HISTORY_CONDITIONS ("u") " ORDER BY u.id DESC LIMIT ?11) "
+                                      "ORDER BY id DESC LIMIT ?11", error);
+  else if (filter->has_kind && filter->kind != KVOTA_TRANSACTION_KIND_TRANSFER)
+    statement = _kvota_store_prepare (self,
+                                      "SELECT t.id FROM transactions t WHERE t.kind = ?2 AND "
+                                      HISTORY_CONDITIONS ("t") " ORDER BY t.id DESC LIMIT ?11", error);
+  else
+    statement = _kvota_store_prepare (self,
+                                      "SELECT t.id FROM transactions t WHERE "
+                                      HISTORY_CONDITIONS ("t") " ORDER BY t.id DESC LIMIT ?11", error);
   if (statement == NULL)
     return NULL;
 
@@ -167,7 +199,9 @@ kvota_store_account_statement (KvotaStore  *self,
   statement = _kvota_store_prepare (self,
                                     "SELECT t.id FROM transactions t "
                                     "WHERE (t.from_account = ?1 OR t.to_account = ?1) "
-                                    "AND t.state = 'completed' "
+                                    /* Unary + keeps the planner on the account indexes:
+                                     * nearly every transaction is completed. */
+                                    "AND +t.state = 'completed' "
                                     "AND (?2 IS NULL OR substr (coalesce (t.decided, t.created), 1, 4) = ?2) "
                                     "ORDER BY coalesce (t.decided, t.created), t.id", error);
   if (statement == NULL)

@@ -139,10 +139,15 @@ _kvota_store_insert_transaction (KvotaStore            *self,
   g_autofree char *now = _kvota_store_now ();
   gboolean decided = state != KVOTA_TRANSACTION_STATE_PROPOSED;
 
+  /* A transfer carries its seller's sector for the trading report. The
+   * history is paged by id and filtered by date through ids, so created
+   * never goes backwards as ids rise, even if the clock does. */
   statement = _kvota_store_prepare (self,
                                     "INSERT INTO transactions (kind, state, unit_type, vintage, quantity, "
-                                    "from_account, to_account, proposed_by, decided_by, created, decided) "
-                                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+                                    "from_account, to_account, proposed_by, decided_by, created, decided, sector) "
+                                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+                                    "max (?10, coalesce ((SELECT created FROM transactions ORDER BY id DESC LIMIT 1), '')), "
+                                    "?11, iif (?1 = 'transfer', " KVOTA_SELLER_SECTOR ("?6") ", NULL))", error);
   if (statement == NULL)
     return 0;
 
@@ -1495,18 +1500,20 @@ kvota_store_check_ledger (KvotaStore  *self,
 
   {
     /* The trading report reads statistics the triggers keep: they must
-     * be exactly what the history of completed transfers says. */
+     * be exactly what the history of completed transfers says. Each row
+     * of a table and of its recomputation pairs up with its twin; one
+     * left alone is a difference. Each recomputation runs once. */
     g_autoptr(sqlite3_stmt) statement =
       _kvota_store_prepare (self,
-                            "SELECT (SELECT count (*) FROM (SELECT * FROM trading_months EXCEPT "
-                            KVOTA_TRADING_MONTHS_QUERY ")) + (SELECT count (*) FROM ("
-                            KVOTA_TRADING_MONTHS_QUERY " EXCEPT SELECT * FROM trading_months)) + "
-                            "(SELECT count (*) FROM (SELECT * FROM trading_sectors EXCEPT "
-                            KVOTA_TRADING_SECTORS_QUERY ")) + (SELECT count (*) FROM ("
-                            KVOTA_TRADING_SECTORS_QUERY " EXCEPT SELECT * FROM trading_sectors)) + "
-                            "(SELECT count (*) FROM (SELECT * FROM trading_accounts EXCEPT "
-                            KVOTA_TRADING_ACCOUNTS_QUERY ")) + (SELECT count (*) FROM ("
-                            KVOTA_TRADING_ACCOUNTS_QUERY " EXCEPT SELECT * FROM trading_accounts))",
+                            "SELECT (SELECT count (*) FROM (SELECT * FROM (SELECT * FROM trading_months "
+                            "UNION ALL " KVOTA_TRADING_MONTHS_QUERY ") GROUP BY 1, 2, 3, 4, 5, 6, 7, 8 "
+                            "HAVING count (*) != 2)) + "
+                            "(SELECT count (*) FROM (SELECT * FROM (SELECT * FROM trading_sectors "
+                            "UNION ALL " KVOTA_TRADING_SECTORS_QUERY ") GROUP BY 1, 2, 3, 4 "
+                            "HAVING count (*) != 2)) + "
+                            "(SELECT count (*) FROM (SELECT * FROM (SELECT * FROM trading_accounts "
+                            "UNION ALL " KVOTA_TRADING_ACCOUNTS_QUERY ") GROUP BY 1, 2, 3, 4, 5 "
+                            "HAVING count (*) != 2))",
                             error);
 
     if (statement == NULL)

@@ -23,6 +23,14 @@ struct _KvotaStore
   GHashTable *statements;
 };
 
+/* The sector of the holder of an account: the one of the latest applied
+ * plan that lists it with a sector, or NULL. A transfer keeps its
+ * seller's sector of the day it completed. */
+#define KVOTA_SELLER_SECTOR(account) \
+  "(SELECT a.sector FROM accounts c JOIN organisations o ON o.id = c.organisation_id " \
+  "  JOIN nap_allocations a ON a.bin = o.bin JOIN naps n ON n.id = a.nap_id AND n.state = 'applied' " \
+  "  WHERE c.id = " account " AND a.sector IS NOT NULL ORDER BY a.nap_id DESC LIMIT 1)"
+
 /* The trading report's statistics as the history of completed transfers
  * gives them (the view trading_completed): they fill the tables when the
  * schema gains them, and kvota_store_check_ledger() compares. */

@@ -853,39 +853,42 @@ kvota_store_trading_report (KvotaStore  *self,
       }
   }
 
-  {
-    g_autoptr(sqlite3_stmt) statement =
-      _kvota_store_prepare (self, "SELECT t.year, t.rank, a.number, o.name, t.sold, t.bought, t.transactions "
-                                  "FROM (SELECT *, row_number () OVER (PARTITION BY year "
-                                  "      ORDER BY sold + bought DESC, account_id) AS rank "
-                                  "      FROM trading_accounts WHERE ?1 = 0 OR year = ?1) t "
-                                  "JOIN accounts a ON a.id = t.account_id "
-                                  "JOIN organisations o ON o.id = a.organisation_id "
-                                  "WHERE t.rank <= ?2 ORDER BY t.year, t.rank", error);
+  /* The top accounts, a year at a time: each year's few thousand rows
+   * are sorted, not every year's. */
+  for (guint i = 0; i < report->years->len; i++)
+    {
+      g_autoptr(sqlite3_stmt) statement =
+        _kvota_store_prepare (self, "SELECT t.year, a.number, o.name, t.sold, t.bought, t.transactions "
+                                    "FROM (SELECT * FROM trading_accounts WHERE year = ?1 "
+                                    "      ORDER BY sold + bought DESC, account_id LIMIT ?2) t "
+                                    "JOIN accounts a ON a.id = t.account_id "
+                                    "JOIN organisations o ON o.id = a.organisation_id "
+                                    "ORDER BY t.sold + t.bought DESC, t.account_id", error);
+      guint rank = 0;
 
-    if (statement == NULL)
-      goto failed;
-    sqlite3_bind_int (statement, 1, year);
-    sqlite3_bind_int (statement, 2, KVOTA_TRADING_TOP_ACCOUNTS);
-    while ((rc = sqlite3_step (statement)) == SQLITE_ROW)
-      {
-        KvotaTradingAccount *account = g_new0 (KvotaTradingAccount, 1);
-
-        account->year = sqlite3_column_int (statement, 0);
-        account->rank = (guint) sqlite3_column_int (statement, 1);
-        account->account = g_strdup ((const char *) sqlite3_column_text (statement, 2));
-        account->name = g_strdup ((const char *) sqlite3_column_text (statement, 3));
-        account->sold = sqlite3_column_int64 (statement, 4);
-        account->bought = sqlite3_column_int64 (statement, 5);
-        account->transactions = sqlite3_column_int64 (statement, 6);
-        g_ptr_array_add (report->accounts, account);
-      }
-    if (rc != SQLITE_DONE)
-      {
-        _kvota_store_storage_error (self, error);
+      if (statement == NULL)
         goto failed;
-      }
-  }
+      sqlite3_bind_int (statement, 1, g_array_index (report->years, KvotaTradingFigures, i).year);
+      sqlite3_bind_int (statement, 2, KVOTA_TRADING_TOP_ACCOUNTS);
+      while ((rc = sqlite3_step (statement)) == SQLITE_ROW)
+        {
+          KvotaTradingAccount *account = g_new0 (KvotaTradingAccount, 1);
+
+          account->year = sqlite3_column_int (statement, 0);
+          account->rank = ++rank;
+          account->account = g_strdup ((const char *) sqlite3_column_text (statement, 1));
+          account->name = g_strdup ((const char *) sqlite3_column_text (statement, 2));
+          account->sold = sqlite3_column_int64 (statement, 3);
+          account->bought = sqlite3_column_int64 (statement, 4);
+          account->transactions = sqlite3_column_int64 (statement, 5);
+          g_ptr_array_add (report->accounts, account);
+        }
+      if (rc != SQLITE_DONE)
+        {
+          _kvota_store_storage_error (self, error);
+          goto failed;
+        }
+    }
 
   sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL);
   return g_steal_pointer (&report);

@@ -24,18 +24,20 @@
 
 G_DEFINE_FINAL_TYPE (KvotaStore, kvota_store, G_TYPE_OBJECT)
 
-/* The sector of the holder of an account: the one of the latest applied
- * plan that lists it with a sector, or NULL. A transfer keeps its
- * seller's sector of the day it completed. */
-#define SELLER_SECTOR(account) \
-  "(SELECT a.sector FROM accounts c JOIN organisations o ON o.id = c.organisation_id " \
-  "  JOIN nap_allocations a ON a.bin = o.bin JOIN naps n ON n.id = a.nap_id AND n.state = 'applied' " \
-  "  WHERE c.id = " account " AND a.sector IS NOT NULL ORDER BY a.nap_id DESC LIMIT 1)"
-
 /* The body of the triggers that count a transfer that just completed
  * (NEW) into the trading report's statistics. */
 #define TRADING_COUNT \
-  "UPDATE transactions SET sector = " SELLER_SECTOR ("NEW.from_account") " WHERE id = NEW.id;" \
+  "UPDATE transactions SET sector = " KVOTA_SELLER_SECTOR ("NEW.from_account") " WHERE id = NEW.id;" \
+  TRADING_STATISTICS
+
+/* Since schema 7 a transfer carries its seller's sector from its
+ * proposal; only a completed transfer loaded without one looks it up. */
+#define TRADING_COUNT_7 \
+  "UPDATE transactions SET sector = " KVOTA_SELLER_SECTOR ("NEW.from_account") " WHERE id = NEW.id " \
+  "  AND NEW.sector IS NULL;" \
+  TRADING_STATISTICS
+
+#define TRADING_STATISTICS \
   "INSERT INTO trading_months SELECT c.year, c.month, c.quantity, 1, " \
   "  iif (c.price IS NULL, 0, c.quantity), coalesce (c.price * c.quantity, 0), c.price, c.price " \
   "  FROM trading_completed c WHERE c.id = NEW.id " \
@@ -384,7 +386,7 @@ static const char * const migrations[] = {
   ") STRICT, WITHOUT ROWID;"
 
   "ALTER TABLE transactions ADD COLUMN sector TEXT;"
-  "UPDATE transactions SET sector = " SELLER_SECTOR ("from_account") " WHERE kind = 'transfer' "
+  "UPDATE transactions SET sector = " KVOTA_SELLER_SECTOR ("from_account") " WHERE kind = 'transfer' "
   "  AND state = 'completed' AND unit_type = 'quota';"
   "CREATE VIEW trading_completed AS SELECT id, quantity, price, from_account, to_account, "
   "  CAST (substr (coalesce (deal_date, decided), 1, 4) AS INTEGER) AS year, "
@@ -406,6 +408,23 @@ static const char * const migrations[] = {
   "CREATE TRIGGER trading_count_inserted AFTER INSERT ON transactions "
   "  WHEN NEW.state = 'completed' AND NEW.kind = 'transfer' AND NEW.unit_type = 'quota' "
   "  BEGIN " TRADING_COUNT " END;",
+
+  /* 7: the history reads at scale. An index for each way a page of the
+   * history is looked up (by account either side, by kind, by date);
+   * the deal-date index went unread once the report kept statistics. */
+  "DROP INDEX transactions_deal;"
+  "CREATE INDEX transactions_from ON transactions (from_account);"
+  "CREATE INDEX transactions_to ON transactions (to_account);"
+  "CREATE INDEX transactions_kind ON transactions (kind);"
+  "CREATE INDEX transactions_created ON transactions (created);"
+  "DROP TRIGGER trading_count_confirmed;"
+  "DROP TRIGGER trading_count_inserted;"
+  "CREATE TRIGGER trading_count_confirmed AFTER UPDATE OF state ON transactions "
+  "  WHEN NEW.state = 'completed' AND OLD.state != 'completed' "
+  "  AND NEW.kind = 'transfer' AND NEW.unit_type = 'quota' BEGIN " TRADING_COUNT_7 " END;"
+  "CREATE TRIGGER trading_count_inserted AFTER INSERT ON transactions "
+  "  WHEN NEW.state = 'completed' AND NEW.kind = 'transfer' AND NEW.unit_type = 'quota' "
+  "  BEGIN " TRADING_COUNT_7 " END;",
 
 };
 

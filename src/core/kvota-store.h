@@ -18,7 +18,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (KvotaStore, kvota_store, KVOTA, STORE, GObject)
 
 /* The schema version this build writes; older databases are migrated. */
-#define KVOTA_STORE_SCHEMA_VERSION 6
+#define KVOTA_STORE_SCHEMA_VERSION 7
 
 /**
  * KVOTA_SETTING_FOUR_EYES_THRESHOLD:

@@ -1500,6 +1500,75 @@ test_store_audit_verify (Fixture       *f,
   g_assert_cmpint (((KvotaAuditEntry *) g_ptr_array_index (second_page, 0))->id, ==, 6);
 }
 
+/* The trading report's statistics are checked against the history:
+ * any row changed, removed or added behind the store's back breaks the
+ * ledger's check, and putting it right mends it. */
+static void
+test_store_ledger_statistics (Fixture       *f,
+                              gconstpointer  data)
+{
+  static const struct
+  {
+    const char *damage;
+    const char *repair;
+  } cases[] = {
+    { "UPDATE trading_months SET quantity = quantity + 1",
+      "UPDATE trading_months SET quantity = quantity - 1" },
+    { "UPDATE trading_months SET max_price = 1",
+      "UPDATE trading_months SET max_price = NULL" },
+    { "UPDATE trading_sectors SET sector = 'Металлургия'",
+      "UPDATE trading_sectors SET sector = ''" },
+    { "INSERT INTO trading_sectors VALUES (2015, 'Металлургия', 5, 1)",
+      "DELETE FROM trading_sectors WHERE year = 2015" },
+    { "UPDATE trading_accounts SET bought = bought + 7 WHERE bought > 0",
+      "UPDATE trading_accounts SET bought = bought - 7 WHERE bought > 0" },
+  };
+
+  run_scenario (f);
+  close_store (f);
+  {
+    g_autoptr(sqlite3) db = open_direct (f->path);
+
+    /* The scenario's confirmed transfers are in the statistics. */
+    g_assert_cmpint (query_direct (db, "SELECT count (*) FROM trading_months"), >, 0);
+    g_assert_cmpint (query_direct (db, "SELECT count (*) FROM trading_sectors WHERE sector = ''"), ==, 1);
+  }
+  reopen_store (f);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GArray) totals = NULL;
+
+      close_store (f);
+      {
+        g_autoptr(sqlite3) db = open_direct (f->path);
+
+        exec_direct (db, cases[i].damage);
+      }
+      reopen_store (f);
+
+      g_test_message ("%s", cases[i].damage);
+      totals = kvota_store_check_ledger (f->store, &error);
+      g_assert_null (totals);
+      g_assert_error (error, KVOTA_ERROR, KVOTA_ERROR_INVARIANT_BROKEN);
+      g_assert_nonnull (strstr (error->message, "trading statistics"));
+
+      close_store (f);
+      {
+        g_autoptr(sqlite3) db = open_direct (f->path);
+
+        exec_direct (db, cases[i].repair);
+      }
+      reopen_store (f);
+      g_clear_error (&error);
+      g_clear_pointer (&totals, g_array_unref);
+      totals = kvota_store_check_ledger (f->store, &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (totals);
+    }
+}
+
 static void
 test_store_audit_append_only (Fixture       *f,
                               gconstpointer  data)
@@ -2187,6 +2256,7 @@ main (int   argc,
   ADD ("/core/store/ledger/decide-twice", set_up_holders, test_store_ledger_decide_twice);
   ADD ("/core/store/ledger/overflow", set_up_holders, test_store_ledger_overflow);
   ADD ("/core/store/ledger/blocked-account", set_up_holders, test_store_ledger_blocked_account);
+  ADD ("/core/store/ledger/statistics", set_up_holders, test_store_ledger_statistics);
   ADD ("/core/store/audit/verify", set_up_holders, test_store_audit_verify);
   ADD ("/core/store/audit/append-only", set_up_holders, test_store_audit_append_only);
   ADD ("/core/store/audit/tamper-after", set_up_holders, test_store_audit_tamper_after);
