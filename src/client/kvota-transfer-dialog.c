@@ -490,6 +490,7 @@ submit (KvotaTransferDialog *self)
   g_autoptr(JsonNode) body = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *buyer = NULL;
+  g_autofree char *typed = NULL;
   g_autofree char *path = NULL;
   const KvotaHolding *holding = NULL;
   const char *price_text;
@@ -520,7 +521,8 @@ submit (KvotaTransferDialog *self)
   else
     limit = kvota_trading_order_get_order (self->order)->reserved;
 
-  buyer = g_ascii_strup (g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->buyer_row)))), -1);
+  typed = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->buyer_row)));
+  buyer = g_ascii_strup (g_strstrip (typed), -1);
   if (buyer[0] == '\0')
     {
       show_error (self, _("Enter the account number of the buyer, such as KZ-100-000005."),
