@@ -31,22 +31,27 @@ request_free (KvotaRequest *request)
   g_free (request);
 }
 
-/* Matches @path against @pattern segment by segment, capturing {…}. */
+/* Matches @path against @pattern segment by segment, capturing {…}. It
+ * runs for every route on every request, so it walks the pattern in
+ * place rather than splitting it. */
 static gboolean
 match_pattern (const char   *pattern,
                char        **segments,
                KvotaRequest *request)
 {
-  g_auto(GStrv) parts = g_strsplit (pattern + 1, "/", -1);
+  const char *part = pattern + 1;
   guint n_params = 0;
   guint i;
 
-  for (i = 0; parts[i] != NULL; i++)
+  for (i = 0; ; i++)
     {
+      const char *end = strchr (part, '/');
+      gsize length = end != NULL ? (gsize) (end - part) : strlen (part);
+
       if (segments[i] == NULL)
         return FALSE;
 
-      if (parts[i][0] == '{')
+      if (part[0] == '{')
         {
           if (segments[i][0] == '\0' || n_params >= KVOTA_ROUTE_MAX_PARAMS)
             return FALSE;
@@ -58,11 +63,15 @@ match_pattern (const char   *pattern,
             }
           n_params++;
         }
-      else if (strcmp (parts[i], segments[i]) != 0)
+      else if (strncmp (part, segments[i], length) != 0 || segments[i][length] != '\0')
         return FALSE;
+
+      if (end == NULL)
+        break;
+      part = end + 1;
     }
 
-  if (segments[i] != NULL)
+  if (segments[i + 1] != NULL)
     return FALSE;
 
   if (request != NULL)
@@ -568,17 +577,20 @@ early_handler_cb (SoupServer        *server,
   KvotaRequest request = { .message = message };
   g_autoptr(GError) error = NULL;
 
-  route = g_str_has_prefix (path, API_PREFIX) ?
-    find_route (soup_server_message_get_method (message), path, NULL, &path_known) : NULL;
-  if (route != NULL && route->max_body > 0)
-    limit = route->max_body;
-
   /* Refuse oversized bodies before reading them. A body without a length
-   * could be endless, so it needs one. */
+   * could be endless, so it needs one. Only a body larger than any JSON
+   * request needs its route's own limit looked up. */
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CHUNKED)
     kvota_set_error (&error, KVOTA_ERROR_LENGTH_REQUIRED, NULL);
   else if ((length = soup_message_headers_get_content_length (headers)) > (goffset) limit)
-    kvota_set_error (&error, KVOTA_ERROR_BODY_TOO_LARGE, NULL);
+    {
+      route = g_str_has_prefix (path, API_PREFIX) ?
+        find_route (soup_server_message_get_method (message), path, NULL, &path_known) : NULL;
+      if (route != NULL && route->max_body > 0)
+        limit = route->max_body;
+      if (length > (goffset) limit)
+        kvota_set_error (&error, KVOTA_ERROR_BODY_TOO_LARGE, NULL);
+    }
 
   if (error != NULL)
     {
