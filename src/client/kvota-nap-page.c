@@ -1483,7 +1483,6 @@ kvota_nap_page_class_init (KvotaNapPageClass *klass)
 static void
 kvota_nap_page_init (KvotaNapPage *self)
 {
-  static gsize css_loaded;
   GtkEventController *controller;
   GtkCustomFilter *filter;
 
@@ -1510,22 +1509,6 @@ kvota_nap_page_init (KvotaNapPage *self)
   filter = gtk_custom_filter_new (filter_line_cb, self, NULL);
   gtk_filter_list_model_set_filter (self->lines_filter_model, GTK_FILTER (filter));
   g_object_unref (filter);
-
-  /* The line a finding points at stands out in the table. Kept here
-   * until style.css gains the rule. */
-  if (g_once_init_enter (&css_loaded))
-    {
-      g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
-
-      gtk_css_provider_load_from_data (provider,
-                                       ".nap-highlight { background-color: alpha(@warning_color, 0.25);"
-                                       " border-radius: 4px; padding: 2px 6px; margin: -2px -6px; }",
-                                       -1);
-      gtk_style_context_add_provider_for_display (gdk_display_get_default (),
-                                                  GTK_STYLE_PROVIDER (provider),
-                                                  GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-      g_once_init_leave (&css_loaded, 1);
-    }
 
   _kvota_nap_page_set_busy (self, FALSE);
   _kvota_nap_page_update_controls (self);

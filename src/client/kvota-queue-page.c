@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "kvota-admin-dialogs.h"
 #include "kvota-admin-document.h"
@@ -48,6 +49,10 @@ struct _KvotaQueuePage
   AdwStatusPage          *error_page;
   GtkScrolledWindow      *scrolled_window;
   GtkListBox             *list_box;
+  GtkWidget              *search_entry;
+  GtkWidget              *no_match;
+  char                   *search_text;   /* normalised, case-folded, without spaces, or NULL */
+  GtkFilterListModel     *filter_model;  /* the loaded transfers the search keeps */
   GtkRevealer            *footer_revealer;
   GtkSpinner             *footer_spinner;
   GtkLabel               *footer_label;
@@ -96,10 +101,17 @@ set_value (AdwActionRow *row,
 static void
 clear_list_box (GtkListBox *list_box)
 {
-  GtkWidget *child;
+  GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (list_box));
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (list_box))) != NULL)
-    gtk_list_box_remove (list_box, child);
+  /* The rows only: the placeholder stays. */
+  while (child != NULL)
+    {
+      GtkWidget *next = gtk_widget_get_next_sibling (child);
+
+      if (GTK_IS_LIST_BOX_ROW (child))
+        gtk_list_box_remove (list_box, child);
+      child = next;
+    }
 }
 
 static char *
@@ -569,9 +581,9 @@ show_list (KvotaQueuePage *self)
   gtk_stack_set_visible_child_name (self->view_stack, "list");
 
   /* Back to the row the user came from. */
-  for (guint i = 0; id != 0 && self->list != NULL && i < g_list_model_get_n_items (G_LIST_MODEL (self->list)); i++)
+  for (guint i = 0; id != 0 && self->filter_model != NULL && i < g_list_model_get_n_items (G_LIST_MODEL (self->filter_model)); i++)
     {
-      g_autoptr(KvotaTransactionObject) object = g_list_model_get_item (G_LIST_MODEL (self->list), i);
+      g_autoptr(KvotaTransactionObject) object = g_list_model_get_item (G_LIST_MODEL (self->filter_model), i);
 
       if (kvota_transaction_object_get_id (object) == id)
         {
@@ -844,10 +856,10 @@ list_box_row_activated_cb (KvotaQueuePage *self,
   g_autoptr(KvotaTransactionObject) object = NULL;
   int index = gtk_list_box_row_get_index (row);
 
-  if (self->list == NULL || index < 0)
+  if (self->filter_model == NULL || index < 0)
     return;
 
-  if ((object = g_list_model_get_item (G_LIST_MODEL (self->list), (guint) index)) != NULL)
+  if ((object = g_list_model_get_item (G_LIST_MODEL (self->filter_model), (guint) index)) != NULL)
     show_detail (self, object);
 }
 
@@ -970,6 +982,113 @@ kvota_queue_page_map (GtkWidget *widget)
     maybe_load_more (self);
 }
 
+/* Search. The rows are filtered by the texts they show, so what the
+ * user reads is what the search finds: names, BINs, account numbers,
+ * usernames, states. Spaces do not count, so “15000” finds “15 000”. */
+
+static char *
+fold_search_text (const char *text)
+{
+  g_autofree char *normalized = g_utf8_normalize (text, -1, G_NORMALIZE_ALL);
+  g_autofree char *folded = g_utf8_casefold (normalized != NULL ? normalized : text, -1);
+  GString *result = g_string_new (NULL);
+
+  for (const char *p = folded; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (!g_unichar_isspace (c) && c != 0x00A0 && c != 0x202F && c != 0x2009)
+        g_string_append_unichar (result, c);
+    }
+
+  return g_string_free (result, FALSE);
+}
+
+static void
+append_row_text (GtkWidget *widget,
+                 GString   *text)
+{
+  /* Button labels name actions, not the row. */
+  if (GTK_IS_BUTTON (widget))
+    return;
+
+  if (GTK_IS_LABEL (widget))
+    {
+      g_string_append (text, gtk_label_get_text (GTK_LABEL (widget)));
+      g_string_append_c (text, '\n');
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    append_row_text (child, text);
+}
+
+static GtkWidget *create_row (gpointer item,
+                              gpointer user_data);
+
+static gboolean
+filter_item_cb (gpointer item,
+                gpointer user_data)
+{
+  KvotaQueuePage *self = user_data;
+  const char *folded;
+
+  if (self->search_text == NULL)
+    return TRUE;
+
+  /* The texts of the row the item shows as, folded once per transfer. */
+  if ((folded = g_object_get_data (G_OBJECT (item), "kvota-queue-search-text")) == NULL)
+    {
+      g_autoptr(GString) text = g_string_new (NULL);
+      GtkWidget *row = g_object_ref_sink (create_row (item, NULL));
+
+      append_row_text (row, text);
+      g_object_unref (row);
+
+      folded = fold_search_text (text->str);
+      g_object_set_data_full (G_OBJECT (item), "kvota-queue-search-text", (char *) folded, g_free);
+    }
+
+  return strstr (folded, self->search_text) != NULL;
+}
+
+static void
+search_changed_cb (KvotaQueuePage *self,
+                   GtkSearchEntry *entry)
+{
+  g_autofree char *folded = fold_search_text (gtk_editable_get_text (GTK_EDITABLE (entry)));
+
+  g_clear_pointer (&self->search_text, g_free);
+  if (folded[0] != '\0')
+    self->search_text = g_steal_pointer (&folded);
+
+  /* The placeholder speaks of the search only: an empty list has a page
+   * of its own. */
+  gtk_widget_set_visible (self->no_match, self->search_text != NULL);
+  gtk_filter_changed (gtk_filter_list_model_get_filter (self->filter_model), GTK_FILTER_CHANGE_DIFFERENT);
+}
+
+static void
+stop_search_cb (KvotaQueuePage *self,
+                GtkSearchEntry *entry)
+{
+  gtk_editable_set_text (GTK_EDITABLE (entry), "");
+}
+
+static void
+search_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  KvotaQueuePage *self = KVOTA_QUEUE_PAGE (widget);
+
+  if (!g_str_equal (gtk_stack_get_visible_child_name (self->view_stack), "list"))
+    return;
+
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
 static void
 kvota_queue_page_dispose (GObject *object)
 {
@@ -983,6 +1102,8 @@ kvota_queue_page_dispose (GObject *object)
   g_clear_object (&self->current);
   g_clear_object (&self->list);
   g_clear_object (&self->client);
+  g_clear_object (&self->filter_model);
+  g_clear_pointer (&self->search_text, g_free);
   g_clear_error (&self->load_error);
 
   G_OBJECT_CLASS (kvota_queue_page_parent_class)->dispose (object);
@@ -1018,6 +1139,10 @@ kvota_queue_page_class_init (KvotaQueuePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KvotaQueuePage, error_page);
   gtk_widget_class_bind_template_child (widget_class, KvotaQueuePage, scrolled_window);
   gtk_widget_class_bind_template_child (widget_class, KvotaQueuePage, list_box);
+  gtk_widget_class_bind_template_child (widget_class, KvotaQueuePage, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, KvotaQueuePage, no_match);
+  gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, stop_search_cb);
   gtk_widget_class_bind_template_child (widget_class, KvotaQueuePage, footer_revealer);
   gtk_widget_class_bind_template_child (widget_class, KvotaQueuePage, footer_spinner);
   gtk_widget_class_bind_template_child (widget_class, KvotaQueuePage, footer_label);
@@ -1045,6 +1170,7 @@ kvota_queue_page_class_init (KvotaQueuePageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, footer_button_clicked_cb);
 
   gtk_widget_class_install_action (widget_class, "page.reload", NULL, reload_action);
+  gtk_widget_class_install_action (widget_class, "page.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "queue.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "queue.confirm", NULL, confirm_action);
   gtk_widget_class_install_action (widget_class, "queue.reject", NULL, reject_action);
@@ -1055,9 +1181,19 @@ kvota_queue_page_class_init (KvotaQueuePageClass *klass)
 static void
 kvota_queue_page_init (KvotaQueuePage *self)
 {
+  GtkEventController *controller;
   GtkAdjustment *adjustment;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* Ctrl+F works wherever the focus is in the window while the page is
+   * shown, such as on the sidebar. */
+  controller = gtk_shortcut_controller_new ();
+  gtk_shortcut_controller_set_scope (GTK_SHORTCUT_CONTROLLER (controller), GTK_SHORTCUT_SCOPE_MANAGED);
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_f, GDK_CONTROL_MASK),
+                                                          gtk_named_action_new ("page.search")));
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
 
   self->cancellable = g_cancellable_new ();
   self->account_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
@@ -1105,7 +1241,9 @@ kvota_queue_page_new (KvotaClient *client)
   g_signal_connect_object (self->list, "load-failed",
                            G_CALLBACK (list_load_failed_cb), self,
                            G_CONNECT_SWAPPED);
-  gtk_list_box_bind_model (self->list_box, G_LIST_MODEL (self->list), create_row, NULL, NULL);
+  self->filter_model = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->list)),
+                                                  GTK_FILTER (gtk_custom_filter_new (filter_item_cb, self, NULL)));
+  gtk_list_box_bind_model (self->list_box, G_LIST_MODEL (self->filter_model), create_row, NULL, NULL);
 
   update_state (self);
 

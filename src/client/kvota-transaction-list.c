@@ -269,7 +269,7 @@ kvota_transaction_list_set_property (GObject      *object,
       break;
 
     case PROP_FILTER:
-      self->filter = g_value_dup_string (value);
+      kvota_transaction_list_set_filter (self, g_value_get_string (value));
       break;
 
     default:
@@ -295,7 +295,7 @@ kvota_transaction_list_class_init (KvotaTransactionListClass *klass)
   properties[PROP_FILTER] =
     g_param_spec_string ("filter", NULL, NULL,
                          NULL,
-                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   properties[PROP_LOADING] =
     g_param_spec_boolean ("loading", NULL, NULL,
@@ -421,19 +421,13 @@ kvota_transaction_list_load_more (KvotaTransactionList *self)
                               g_object_ref (self));
 }
 
-/**
- * kvota_transaction_list_reload:
- * @self: a #KvotaTransactionList
- *
- * Forgets what is loaded and loads the newest page again.
- */
-void
-kvota_transaction_list_reload (KvotaTransactionList *self)
+static void
+clear (KvotaTransactionList *self)
 {
   guint removed;
 
-  g_return_if_fail (KVOTA_IS_TRANSACTION_LIST (self));
-
+  /* A page still on its way belongs to what is forgotten: its callback
+   * sees the cancellation and drops it. */
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
@@ -446,6 +440,65 @@ kvota_transaction_list_reload (KvotaTransactionList *self)
 
   if (removed > 0)
     g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, 0);
+}
 
+/**
+ * kvota_transaction_list_reload:
+ * @self: a #KvotaTransactionList
+ *
+ * Forgets what is loaded and loads the newest page again.
+ */
+void
+kvota_transaction_list_reload (KvotaTransactionList *self)
+{
+  g_return_if_fail (KVOTA_IS_TRANSACTION_LIST (self));
+
+  clear (self);
   kvota_transaction_list_load_more (self);
+}
+
+/**
+ * kvota_transaction_list_get_filter:
+ * @self: a #KvotaTransactionList
+ *
+ * Returns: (nullable): the extra query parameters the list loads with
+ */
+const char *
+kvota_transaction_list_get_filter (KvotaTransactionList *self)
+{
+  g_return_val_if_fail (KVOTA_IS_TRANSACTION_LIST (self), NULL);
+
+  return self->filter;
+}
+
+/**
+ * kvota_transaction_list_set_filter:
+ * @self: a #KvotaTransactionList
+ * @filter: (nullable): extra query parameters of `GET /api/v1/transactions`,
+ *   escaped, such as `kind=transfer&state=proposed`
+ *
+ * Filters the history on the server: a page still loading is cancelled,
+ * what is loaded is forgotten and, if a page was asked for before, the
+ * first page of the filtered history loads. The list stays paged, so a
+ * filter over millions of rows is as quick as one over ten.
+ */
+void
+kvota_transaction_list_set_filter (KvotaTransactionList *self,
+                                   const char           *filter)
+{
+  g_return_if_fail (KVOTA_IS_TRANSACTION_LIST (self));
+
+  if (filter != NULL && filter[0] == '\0')
+    filter = NULL;
+
+  if (g_strcmp0 (self->filter, filter) == 0)
+    return;
+
+  g_free (self->filter);
+  self->filter = g_strdup (filter);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILTER]);
+
+  clear (self);
+  if (self->started)
+    kvota_transaction_list_load_more (self);
 }

@@ -22,5 +22,8 @@ gboolean              kvota_transaction_list_get_complete (KvotaTransactionList 
 gboolean              kvota_transaction_list_get_started  (KvotaTransactionList *self);
 void                  kvota_transaction_list_load_more    (KvotaTransactionList *self);
 void                  kvota_transaction_list_reload       (KvotaTransactionList *self);
+const char           *kvota_transaction_list_get_filter   (KvotaTransactionList *self);
+void                  kvota_transaction_list_set_filter   (KvotaTransactionList *self,
+                                                           const char           *filter);
 
 G_END_DECLS

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "kvota-admin-dialogs.h"
 #include "kvota-admin-format.h"
@@ -49,6 +50,9 @@ struct _KvotaUsersPage
   GtkSpinner    *spinner;
   AdwStatusPage *error_page;
   GtkListBox    *list_box;
+  GtkWidget     *search_entry;
+  GtkWidget     *no_match;
+  char          *search_text;   /* normalised, case-folded, without spaces, or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (KvotaUsersPage, kvota_users_page, GTK_TYPE_WIDGET)
@@ -143,10 +147,17 @@ show (KvotaUsersPage *self,
 static void
 clear_list_box (GtkListBox *list_box)
 {
-  GtkWidget *child;
+  GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (list_box));
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (list_box))) != NULL)
-    gtk_list_box_remove (list_box, child);
+  /* The rows only: the placeholder stays. */
+  while (child != NULL)
+    {
+      GtkWidget *next = gtk_widget_get_next_sibling (child);
+
+      if (GTK_IS_LIST_BOX_ROW (child))
+        gtk_list_box_remove (list_box, child);
+      child = next;
+    }
 }
 
 static AdwMessageDialog *
@@ -924,6 +935,99 @@ kvota_users_page_map (GtkWidget *widget)
     reload (self);
 }
 
+/* Search. The rows are filtered by the texts they show, so what the
+ * user reads is what the search finds: names, BINs, account numbers,
+ * usernames, states. Spaces do not count, so “15000” finds “15 000”. */
+
+static char *
+fold_search_text (const char *text)
+{
+  g_autofree char *normalized = g_utf8_normalize (text, -1, G_NORMALIZE_ALL);
+  g_autofree char *folded = g_utf8_casefold (normalized != NULL ? normalized : text, -1);
+  GString *result = g_string_new (NULL);
+
+  for (const char *p = folded; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (!g_unichar_isspace (c) && c != 0x00A0 && c != 0x202F && c != 0x2009)
+        g_string_append_unichar (result, c);
+    }
+
+  return g_string_free (result, FALSE);
+}
+
+static void
+append_row_text (GtkWidget *widget,
+                 GString   *text)
+{
+  /* Button labels name actions, not the row. */
+  if (GTK_IS_BUTTON (widget))
+    return;
+
+  if (GTK_IS_LABEL (widget))
+    {
+      g_string_append (text, gtk_label_get_text (GTK_LABEL (widget)));
+      g_string_append_c (text, '\n');
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    append_row_text (child, text);
+}
+
+static gboolean
+filter_row_cb (GtkListBoxRow *row,
+               gpointer       user_data)
+{
+  KvotaUsersPage *self = user_data;
+  g_autoptr(GString) text = NULL;
+  g_autofree char *folded = NULL;
+
+  if (self->search_text == NULL)
+    return TRUE;
+
+  text = g_string_new (NULL);
+  append_row_text (GTK_WIDGET (row), text);
+  folded = fold_search_text (text->str);
+
+  return strstr (folded, self->search_text) != NULL;
+}
+
+static void
+search_changed_cb (KvotaUsersPage *self,
+                   GtkSearchEntry *entry)
+{
+  g_autofree char *folded = fold_search_text (gtk_editable_get_text (GTK_EDITABLE (entry)));
+
+  g_clear_pointer (&self->search_text, g_free);
+  if (folded[0] != '\0')
+    self->search_text = g_steal_pointer (&folded);
+
+  /* The placeholder speaks of the search only: an empty list has a page
+   * of its own. */
+  gtk_widget_set_visible (self->no_match, self->search_text != NULL);
+  gtk_list_box_invalidate_filter (self->list_box);
+}
+
+static void
+stop_search_cb (KvotaUsersPage *self,
+                GtkSearchEntry *entry)
+{
+  gtk_editable_set_text (GTK_EDITABLE (entry), "");
+}
+
+static void
+search_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  KvotaUsersPage *self = KVOTA_USERS_PAGE (widget);
+
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
 static void
 kvota_users_page_dispose (GObject *object)
 {
@@ -939,6 +1043,7 @@ kvota_users_page_dispose (GObject *object)
     gtk_widget_unparent (child);
 
   g_clear_object (&self->client);
+  g_clear_pointer (&self->search_text, g_free);
 
   G_OBJECT_CLASS (kvota_users_page_parent_class)->dispose (object);
 }
@@ -977,14 +1082,31 @@ kvota_users_page_class_init (KvotaUsersPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KvotaUsersPage, spinner);
   gtk_widget_class_bind_template_child (widget_class, KvotaUsersPage, error_page);
   gtk_widget_class_bind_template_child (widget_class, KvotaUsersPage, list_box);
+  gtk_widget_class_bind_template_child (widget_class, KvotaUsersPage, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, KvotaUsersPage, no_match);
+  gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, stop_search_cb);
 
   gtk_widget_class_install_action (widget_class, "page.reload", NULL, reload_action);
+  gtk_widget_class_install_action (widget_class, "page.search", NULL, search_action);
 }
 
 static void
 kvota_users_page_init (KvotaUsersPage *self)
 {
+  GtkEventController *controller;
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  gtk_list_box_set_filter_func (self->list_box, filter_row_cb, self, NULL);
+
+  /* Ctrl+F works wherever the focus is in the window while the page is
+   * shown, such as on the sidebar. */
+  controller = gtk_shortcut_controller_new ();
+  gtk_shortcut_controller_set_scope (GTK_SHORTCUT_CONTROLLER (controller), GTK_SHORTCUT_SCOPE_MANAGED);
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_f, GDK_CONTROL_MASK),
+                                                          gtk_named_action_new ("page.search")));
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
 
   self->cancellable = g_cancellable_new ();
   self->organisations = g_ptr_array_new_with_free_func ((GDestroyNotify) kvota_organisation_free);
