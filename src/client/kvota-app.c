@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "kvota-app.h"
+#include "kvota-preferences-window.h"
 #include "kvota-window.h"
 
 struct _KvotaApp
@@ -17,6 +18,12 @@ struct _KvotaApp
   AdwApplication  parent_instance;
 
   GSettings      *settings;
+
+  /* The "language" setting as it was when the client started: the one
+   * main.c applied, and so the one the windows show. */
+  char           *running_language;
+
+  guint           restart_requested : 1;
 };
 
 G_DEFINE_FINAL_TYPE (KvotaApp, kvota_app, ADW_TYPE_APPLICATION)
@@ -25,9 +32,6 @@ G_DEFINE_FINAL_TYPE (KvotaApp, kvota_app, ADW_TYPE_APPLICATION)
  * KvotaApplication: that name is the core library's registration
  * application record. */
 
-/* The schema id is the same for development builds; only the
- * application id differs, so both can run side by side. */
-#define SCHEMA_ID "kz.kvota.Kvota"
 #define RESOURCE_BASE_PATH "/kz/kvota/Kvota"
 
 static void
@@ -43,6 +47,51 @@ quit_action (GSimpleAction *action,
     gtk_window_destroy (windows->data);
 
   g_application_quit (app);
+}
+
+static void
+preferences_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  KvotaApp *self = KVOTA_APP (user_data);
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  KvotaPreferencesWindow *preferences;
+
+  /* The shortcut works in the preferences window too; it stays one. */
+  if (KVOTA_IS_PREFERENCES_WINDOW (window))
+    {
+      gtk_window_present (window);
+      return;
+    }
+
+  preferences = kvota_preferences_window_new (self);
+
+  if (window != NULL)
+    gtk_window_set_transient_for (GTK_WINDOW (preferences), window);
+
+  gtk_window_present (GTK_WINDOW (preferences));
+}
+
+static gboolean
+restart_idle_cb (gpointer user_data)
+{
+  kvota_app_restart (KVOTA_APP (user_data));
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+restart_action (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  /* Once the button that asked has finished its click: a toast's
+   * button goes on to dismiss its toast, which must still be there. */
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE,
+                   restart_idle_cb,
+                   g_object_ref (user_data),
+                   g_object_unref);
 }
 
 static void
@@ -91,6 +140,8 @@ shortcuts_action (GSimpleAction *action,
 
 static const GActionEntry app_actions[] = {
   { "quit", quit_action },
+  { "preferences", preferences_action },
+  { "restart", restart_action },
   { "about", about_action },
   { "shortcuts", shortcuts_action },
 };
@@ -115,13 +166,15 @@ kvota_app_startup (GApplication *app)
     const char *accels[3];
   } accels[] = {
     { "app.quit", { "<Control>q", NULL } },
+    { "app.preferences", { "<Control>comma", NULL } },
     { "app.shortcuts", { "<Control>question", NULL } },
     { "window.close", { "<Control>w", NULL } },
   };
 
   G_APPLICATION_CLASS (kvota_app_parent_class)->startup (app);
 
-  self->settings = g_settings_new (SCHEMA_ID);
+  self->settings = g_settings_new (KVOTA_SCHEMA_ID);
+  self->running_language = g_settings_get_string (self->settings, "language");
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions,
                                    G_N_ELEMENTS (app_actions), app);
@@ -145,12 +198,23 @@ kvota_app_dispose (GObject *object)
 }
 
 static void
+kvota_app_finalize (GObject *object)
+{
+  KvotaApp *self = (KvotaApp *)object;
+
+  g_clear_pointer (&self->running_language, g_free);
+
+  G_OBJECT_CLASS (kvota_app_parent_class)->finalize (object);
+}
+
+static void
 kvota_app_class_init (KvotaAppClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
   object_class->dispose = kvota_app_dispose;
+  object_class->finalize = kvota_app_finalize;
 
   app_class->activate = kvota_app_activate;
   app_class->startup = kvota_app_startup;
@@ -183,4 +247,79 @@ kvota_app_get_settings (KvotaApp *self)
   g_return_val_if_fail (KVOTA_IS_APP (self), NULL);
 
   return self->settings;
+}
+
+/**
+ * kvota_app_get_running_language:
+ * @self: a #KvotaApp
+ *
+ * The "language" setting the client started with, which is the
+ * language its windows show: "" for the system's, or "kk", "ru", "en".
+ * The setting may have changed since; it applies at the next start.
+ *
+ * Returns: (transfer none): the language code, or "" for the system's
+ */
+const char *
+kvota_app_get_running_language (KvotaApp *self)
+{
+  g_return_val_if_fail (KVOTA_IS_APP (self), NULL);
+
+  return self->running_language != NULL ? self->running_language : "";
+}
+
+/**
+ * kvota_app_restart:
+ * @self: a #KvotaApp
+ *
+ * Closes every window and quits, asking main () to start the client
+ * again in the same process with the same arguments, so that a new
+ * language applies. A signed-in session ends with its window.
+ */
+void
+kvota_app_restart (KvotaApp *self)
+{
+  GDBusConnection *bus = NULL;
+
+  g_return_if_fail (KVOTA_IS_APP (self));
+
+  if (g_application_get_is_registered (G_APPLICATION (self)))
+    bus = g_application_get_dbus_connection (G_APPLICATION (self));
+
+  self->restart_requested = TRUE;
+  quit_action (NULL, NULL, self);
+
+  /* Give up the application's name on the bus now, or the new process
+   * could find it still taken and hand its activation to this one,
+   * which is going. */
+  if (bus != NULL)
+    {
+      g_autoptr(GVariant) reply = NULL;
+      g_autoptr(GError) error = NULL;
+
+      reply = g_dbus_connection_call_sync (bus,
+                                           "org.freedesktop.DBus",
+                                           "/org/freedesktop/DBus",
+                                           "org.freedesktop.DBus",
+                                           "ReleaseName",
+                                           g_variant_new ("(s)", g_application_get_application_id (G_APPLICATION (self))),
+                                           G_VARIANT_TYPE ("(u)"),
+                                           G_DBUS_CALL_FLAGS_NONE,
+                                           -1, NULL, &error);
+      if (reply == NULL)
+        g_warning ("Could not release the application’s name: %s", error->message);
+    }
+}
+
+/**
+ * kvota_app_get_restart_requested:
+ * @self: a #KvotaApp
+ *
+ * Returns: whether the application quit to start again
+ */
+gboolean
+kvota_app_get_restart_requested (KvotaApp *self)
+{
+  g_return_val_if_fail (KVOTA_IS_APP (self), FALSE);
+
+  return self->restart_requested;
 }
