@@ -43,6 +43,8 @@ G_DEFINE_FINAL_TYPE (KvotaLoginPage, kvota_login_page, GTK_TYPE_WIDGET)
 
 enum {
   LOGGED_IN,
+  REGISTER,
+  APPLICATION_REFUSED,
   N_SIGNALS
 };
 
@@ -130,6 +132,18 @@ logged_in_cb (GObject      *object,
 
       set_busy (self, FALSE);
 
+      /* An applicant whose company is not registered yet: the window
+       * shows the application's state. */
+      if (g_error_matches (error, KVOTA_ERROR, KVOTA_ERROR_APPLICATION_PENDING) ||
+          g_error_matches (error, KVOTA_ERROR, KVOTA_ERROR_APPLICATION_DECLINED))
+        {
+          g_autofree char *username = g_strstrip (g_strdup (text_of (self->username_row)));
+
+          hide_error (self);
+          g_signal_emit (self, signals[APPLICATION_REFUSED], 0, error, username);
+          return;
+        }
+
       /* Being asked for the code is no error: the code's row says what
        * to do. */
       if (g_error_matches (error, KVOTA_ERROR, KVOTA_ERROR_OTP_REQUIRED))
@@ -192,6 +206,27 @@ log_in_button_clicked_cb (KvotaLoginPage *self,
 }
 
 static void
+register_button_clicked_cb (KvotaLoginPage *self,
+                            GtkButton      *button)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->busy)
+    return;
+
+  /* The application goes to the registry the address names. */
+  if (!kvota_client_set_base_url (self->client, text_of (self->server_row), &error))
+    {
+      kvota_login_page_show_error (self, error->message);
+      focus_row (self->server_row, TRUE);
+      return;
+    }
+
+  hide_error (self);
+  g_signal_emit (self, signals[REGISTER], 0);
+}
+
+static void
 kvota_login_page_dispose (GObject *object)
 {
   KvotaLoginPage *self = (KvotaLoginPage *)object;
@@ -232,6 +267,37 @@ kvota_login_page_class_init (KvotaLoginPageClass *klass)
                   NULL,
                   G_TYPE_NONE, 0);
 
+  /**
+   * KvotaLoginPage::register:
+   *
+   * The user wants to apply for the registration of a company, with
+   * the registry the server address names.
+   */
+  signals[REGISTER] =
+    g_signal_new ("register",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0,
+                  NULL, NULL,
+                  NULL,
+                  G_TYPE_NONE, 0);
+
+  /**
+   * KvotaLoginPage::application-refused:
+   * @error: %KVOTA_ERROR_APPLICATION_PENDING or %KVOTA_ERROR_APPLICATION_DECLINED
+   * @username: the username the applicant logged in with
+   *
+   * The user is an applicant whose application is not confirmed.
+   */
+  signals[APPLICATION_REFUSED] =
+    g_signal_new ("application-refused",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0,
+                  NULL, NULL,
+                  NULL,
+                  G_TYPE_NONE, 2, G_TYPE_ERROR, G_TYPE_STRING);
+
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, "/kz/kvota/Kvota/kvota-login-page.ui");
   gtk_widget_class_bind_template_child (widget_class, KvotaLoginPage, logo);
@@ -247,6 +313,7 @@ kvota_login_page_class_init (KvotaLoginPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KvotaLoginPage, log_in_label);
   gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, log_in_button_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, register_button_clicked_cb);
 }
 
 static void

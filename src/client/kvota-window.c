@@ -12,6 +12,7 @@
 #include "kvota-client.h"
 #include "kvota-enrolment-page.h"
 #include "kvota-login-page.h"
+#include "kvota-registration-page.h"
 #include "kvota-session-view.h"
 #include "kvota-window.h"
 
@@ -40,6 +41,7 @@ struct _KvotaWindow
 
   GtkWidget            *session_view;
   GtkWidget            *enrolment_page;
+  GtkWidget            *registration_page;
 };
 
 G_DEFINE_FINAL_TYPE (KvotaWindow, kvota_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -180,6 +182,57 @@ login_page_logged_in_cb (KvotaWindow    *self,
 }
 
 static void
+registration_page_back_cb (KvotaWindow           *self,
+                           const char            *username,
+                           KvotaRegistrationPage *page)
+{
+  /* After applying, the applicant logs in to see the state. */
+  if (username != NULL)
+    {
+      kvota_login_page_set_username (self->login_page, username);
+      kvota_login_page_set_password (self->login_page, "");
+    }
+  show_login (self);
+}
+
+static KvotaRegistrationPage *
+ensure_registration_page (KvotaWindow *self)
+{
+  /* Kept while the window lives, so that what was typed stays. */
+  if (self->registration_page == NULL)
+    {
+      self->registration_page = GTK_WIDGET (kvota_registration_page_new (self->client));
+      g_signal_connect_object (self->registration_page,
+                               "back",
+                               G_CALLBACK (registration_page_back_cb),
+                               self,
+                               G_CONNECT_SWAPPED);
+      gtk_stack_add_named (self->stack, self->registration_page, "registration");
+    }
+
+  gtk_stack_set_visible_child (self->stack, self->registration_page);
+  return KVOTA_REGISTRATION_PAGE (self->registration_page);
+}
+
+static void
+login_page_register_cb (KvotaWindow    *self,
+                        KvotaLoginPage *page)
+{
+  kvota_registration_page_show_form (ensure_registration_page (self));
+  gtk_window_set_title (GTK_WINDOW (self), _("Register a Company"));
+}
+
+static void
+login_page_application_refused_cb (KvotaWindow    *self,
+                                   const GError   *error,
+                                   const char     *username,
+                                   KvotaLoginPage *page)
+{
+  kvota_registration_page_show_login_error (ensure_registration_page (self), error, username);
+  gtk_window_set_title (GTK_WINDOW (self), _("Application"));
+}
+
+static void
 client_session_ended_cb (KvotaWindow  *self,
                          const GError *error,
                          KvotaClient  *client)
@@ -259,6 +312,16 @@ kvota_window_constructed (GObject *object)
                            G_CONNECT_SWAPPED);
 
   kvota_login_page_set_client (self->login_page, self->client);
+  g_signal_connect_object (self->login_page,
+                           "register",
+                           G_CALLBACK (login_page_register_cb),
+                           self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->login_page,
+                           "application-refused",
+                           G_CALLBACK (login_page_application_refused_cb),
+                           self,
+                           G_CONNECT_SWAPPED);
   kvota_login_page_set_server_url (self->login_page, server_url);
   last_username = g_settings_get_string (settings, "last-username");
   kvota_login_page_set_username (self->login_page, last_username);
@@ -276,6 +339,12 @@ kvota_window_constructed (GObject *object)
         kvota_login_page_set_username (self->login_page, username);
         kvota_login_page_set_password (self->login_page, password);
         kvota_login_page_submit (self->login_page);
+      }
+    else if (g_strcmp0 (g_getenv ("KVOTA_PAGE"), "registration") == 0)
+      {
+        /* KVOTA_PAGE=registration without a login opens the form. */
+        login_page_register_cb (self, self->login_page);
+        return;
       }
   }
 #endif
