@@ -12,6 +12,7 @@
 
 #include <glib/gi18n.h>
 
+#include "kvota-admin-format.h"
 #include "kvota-app.h"
 #include "kvota-error.h"
 #include "kvota-format.h"
@@ -1090,6 +1091,813 @@ test_transfer_with_document (void)
   close_window (window);
 }
 
+/* Registration: a company applies with a registration key, and the
+ * administrator reviews the application and confirms it */
+
+#define APPLICANT_USERNAME "uitest-steppe"
+#define APPLICANT_PASSWORD "Steppe-Wind-Carbon-2026"
+#define APPLICANT_NAME_RU  "ТОО «Степной ветер» (тест)"
+
+/* A BIN with its check digit that no organisation of the demo has. */
+static char *
+make_free_bin (void)
+{
+  const char *candidates[] = { "16094000031", "16094000032", "16094000033", "16094000034" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
+    {
+      char *bin = kvota_test_bin_make (candidates[i]);
+
+      if (bin != NULL)
+        return bin;
+    }
+
+  g_assert_not_reached ();
+}
+
+static void
+test_applications_confirm (void)
+{
+  g_autoptr(KvotaTestReply) key = NULL;
+  g_autoptr(KvotaTestReply) applied = NULL;
+  g_autoptr(KvotaTestReply) application = NULL;
+  g_autoptr(KvotaTestReply) organisations = NULL;
+  g_autoptr(KvotaTestReply) login = NULL;
+  g_autoptr(KvotaUser) admin = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *bin = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *confirm_label = NULL;
+  g_autofree char *dialog_label = NULL;
+  g_autofree char *registered = NULL;
+  g_autofree char *state_text = NULL;
+  gint64 application_id;
+  gint64 organisation_id;
+  gboolean found = FALSE;
+  guint n_organisations;
+  GtkWidget *window;
+  GtkWidget *page;
+  GtkWidget *list_box;
+  GtkWidget *row;
+  GtkWidget *button;
+  GtkWidget *dialog;
+
+  if (skip_without_display ())
+    return;
+
+  /* The administrator hands out a registration key; the company applies
+   * with it and its signed application. */
+  ensure_registry ();
+  admin = fetch_user ("admin", &token);
+  key = kvota_test_server_request (ui.server, "POST", "/api/v1/registration-keys", token, "{}", -1);
+  kvota_test_assert_status (key, 201);
+
+  bin = make_free_bin ();
+  applied = kvota_test_server_requestf (ui.server, "POST", "/api/v1/applications", NULL,
+                                        "{\"key\": \"%s\", \"name_ru\": \"" APPLICANT_NAME_RU "\", "
+                                        "\"bin\": \"%s\", \"holder_type\": \"individual\", "
+                                        "\"address\": \"Астана, пр. Мангилик Ел, 1\", \"phone\": \"+7 7172 000000\", "
+                                        "\"email\": \"office@steppe.example\", "
+                                        "\"representative_name\": \"Айгерим Садыкова\", "
+                                        "\"representative_position\": \"Директор\", "
+                                        "\"username\": \"" APPLICANT_USERNAME "\", "
+                                        "\"password\": \"" APPLICANT_PASSWORD "\", "
+                                        "\"document_name\": \"application.pdf\", "
+                                        "\"document\": \"" CONTRACT_PDF_BASE64 "\"}",
+                                        kvota_test_reply_get_string (key, "key.code"), bin);
+  kvota_test_assert_status (applied, 201);
+  application_id = kvota_test_reply_get_int (applied, "application.id");
+  g_assert_cmpstr (kvota_test_reply_get_string (applied, "application.state"), ==, "pending");
+
+  /* Until it is confirmed the applicant cannot log in. */
+  login = kvota_test_server_login_as (ui.server, APPLICANT_USERNAME, APPLICANT_PASSWORD);
+  kvota_test_assert_error (login, 403, "application-pending");
+  g_clear_pointer (&login, kvota_test_reply_free);
+
+  window = log_in ("admin");
+  page = open_page (window, "applications");
+  wait_for_content (page);
+
+  /* The application is listed by the company's name: open it. */
+  list_box = kvota_ui_find (page, "list_box");
+  kvota_ui_wait_until ((row = find_row_titled (GTK_LIST_BOX (list_box), APPLICANT_NAME_RU)) != NULL,
+                       "the applications list the new one");
+  screenshot (window, "applications-list");
+  kvota_ui_click (row);
+  kvota_ui_wait_until (g_str_equal (visible_child_name (kvota_ui_find (page, "view_stack")), "detail"),
+                       "the application opens");
+
+  /* What the company gave, to look at before confirming. */
+  kvota_ui_wait_until (g_strcmp0 (adw_action_row_get_subtitle (ADW_ACTION_ROW (kvota_ui_find (page, "bin_row"))),
+                                  bin) == 0,
+                       "the application shows the company’s BIN");
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (kvota_ui_find (page, "name_ru_row"))), ==,
+                   APPLICANT_NAME_RU);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (kvota_ui_find (page, "username_row"))), ==,
+                   APPLICANT_USERNAME);
+  g_assert_true (gtk_widget_is_sensitive (kvota_ui_find (page, "document_row")));
+
+  confirm_label = without_mnemonic (_("_Confirm…"));
+  kvota_ui_wait_until ((button = kvota_ui_find_label (kvota_ui_find (page, "decision_box"), confirm_label)) != NULL &&
+                       gtk_widget_is_sensitive (button),
+                       "Confirm… can be pressed");
+  button = gtk_widget_get_ancestor (button, GTK_TYPE_BUTTON);
+  g_assert_nonnull (button);
+  screenshot (window, "applications-detail");
+  kvota_ui_click (button);
+
+  /* The dialog asks once more; the administrator confirms. */
+  kvota_ui_wait_until ((dialog = find_dialog ()) != NULL, "the confirmation dialog opens");
+  screenshot (dialog, "applications-confirm-dialog");
+  dialog_label = without_mnemonic (_("C_onfirm"));
+  kvota_ui_wait_until ((button = kvota_ui_find_label (dialog, dialog_label)) != NULL,
+                       "the dialog shows its Confirm button");
+  button = gtk_widget_get_ancestor (button, GTK_TYPE_BUTTON);
+  g_assert_nonnull (button);
+  kvota_ui_click (button);
+
+  registered = g_strdup_printf (_("%s is registered. Its representative can log in now."), APPLICANT_NAME_RU);
+  kvota_ui_wait_until (kvota_ui_find_label (window, registered) != NULL, "the toast says the company is registered");
+  g_assert_null (find_dialog ());
+  screenshot (window, "applications-confirmed");
+
+  /* The registry has it confirmed, with its organisation… */
+  path = g_strdup_printf ("/api/v1/applications/%" G_GINT64_FORMAT, application_id);
+  application = kvota_test_server_request (ui.server, "GET", path, token, NULL, 0);
+  kvota_test_assert_status (application, 200);
+  g_assert_cmpstr (kvota_test_reply_get_string (application, "application.state"), ==, "confirmed");
+  g_assert_cmpstr (kvota_test_reply_get_string (application, "application.decided_by"), ==, admin->username);
+  organisation_id = kvota_test_reply_get_int (application, "application.organisation_id");
+  g_assert_cmpint (organisation_id, >, 0);
+
+  organisations = kvota_test_server_request (ui.server, "GET", "/api/v1/organisations", token, NULL, 0);
+  kvota_test_assert_status (organisations, 200);
+  n_organisations = kvota_test_reply_get_length (organisations, "organisations");
+  for (guint i = 0; i < n_organisations && !found; i++)
+    {
+      g_autofree char *id_member = g_strdup_printf ("organisations.%u.id", i);
+      g_autofree char *bin_member = g_strdup_printf ("organisations.%u.bin", i);
+      g_autofree char *account_member = g_strdup_printf ("organisations.%u.account", i);
+
+      if (kvota_test_reply_get_int (organisations, id_member) != organisation_id)
+        continue;
+      found = TRUE;
+      g_assert_cmpstr (kvota_test_reply_get_string (organisations, bin_member), ==, bin);
+      /* An individual or trading company holds units. */
+      g_assert_true (g_str_has_prefix (kvota_test_reply_get_string (organisations, account_member), "KZ-"));
+    }
+  g_assert_true (found);
+
+  /* …and the detail, still open, says so too. */
+  state_text = g_strdup (kvota_admin_format_application_state (KVOTA_APPLICATION_STATE_CONFIRMED));
+  kvota_ui_wait_until (g_strcmp0 (adw_action_row_get_subtitle (ADW_ACTION_ROW (kvota_ui_find (page, "state_row"))),
+                                  state_text) == 0,
+                       "the application shows itself confirmed");
+
+  /* The representative logs in with what the company applied with. */
+  login = kvota_test_server_login_as (ui.server, APPLICANT_USERNAME, APPLICANT_PASSWORD);
+  kvota_test_assert_status (login, 201);
+  g_assert_cmpint (kvota_test_reply_get_int (login, "user.organisation.id"), ==, organisation_id);
+
+  close_window (window);
+}
+
+/* A label on screen below ROOT whose text begins with PREFIX. */
+static GtkWidget *
+find_label_prefix (GtkWidget  *root,
+                   const char *prefix)
+{
+  if (GTK_IS_LABEL (root) && kvota_ui_is_showing (root) &&
+      g_str_has_prefix (gtk_label_get_text (GTK_LABEL (root)), prefix))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_label_prefix (child, prefix);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* The file chooser that a button of WINDOW opened takes FILE; back to
+ * WINDOW. */
+static void
+choose_file (GtkWidget  *window,
+             GFile      *file,
+             const char *shot)
+{
+  GtkWidget *chooser;
+  GtkWidget *button;
+
+  kvota_ui_wait_until ((chooser = find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG)) != NULL,
+                       "the file chooser opens");
+  kvota_ui_set_window (chooser);
+  g_assert_true (gtk_file_chooser_set_file (GTK_FILE_CHOOSER (chooser), file, NULL));
+  kvota_ui_wait_until (chosen_file_is (chooser, file), "the file chooser selects the file");
+  if (shot != NULL)
+    screenshot (chooser, shot);
+  button = gtk_dialog_get_widget_for_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT);
+  g_assert_nonnull (button);
+  kvota_ui_click (button);
+  kvota_ui_set_window (window);
+  kvota_ui_wait_until (find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG) == NULL, "the file chooser closes");
+}
+
+/* Presses the button of an AdwMessageDialog that reads LABEL (a
+ * mnemonic label, as the client gives it). */
+static void
+respond (GtkWidget  *dialog,
+         const char *label)
+{
+  g_autofree char *text = without_mnemonic (label);
+  GtkWidget *button;
+
+  kvota_ui_wait_until ((button = kvota_ui_find_label (dialog, text)) != NULL, "the dialog shows its button");
+  button = gtk_widget_get_ancestor (button, GTK_TYPE_BUTTON);
+  g_assert_nonnull (button);
+  kvota_ui_click (button);
+}
+
+/* NAP amendment: the administrator uploads the amended 2014 plan as a
+ * draft and applies it */
+
+/* What tests/data/nap-2014-amended.xls changes in data/nap-2014.xlsx
+ * (tests/server/test-nap.c): more for «Северная ТЭЦ», less for
+ * «Павлодарская ТЭЦ», the demo's pavlodar. */
+#define BIN_SEVERNAYA        "090240001070"
+#define AMENDMENT_SEVERNAYA  G_GINT64_CONSTANT (125000)
+#define AMENDMENT_PAVLODAR   G_GINT64_CONSTANT (-20000)
+
+/* The account of the organisation with BIN, or NULL. */
+static char *
+account_of_bin (const char *token,
+                const char *bin)
+{
+  g_autoptr(KvotaTestReply) reply = kvota_test_server_request (ui.server, "GET", "/api/v1/organisations", token, NULL, 0);
+
+  kvota_test_assert_status (reply, 200);
+  for (guint i = 0; i < kvota_test_reply_get_length (reply, "organisations"); i++)
+    {
+      g_autofree char *bin_member = g_strdup_printf ("organisations.%u.bin", i);
+      g_autofree char *account_member = g_strdup_printf ("organisations.%u.account", i);
+      JsonNode *node = kvota_test_reply_lookup (reply, bin_member);
+      JsonNode *account;
+
+      /* The registry administration and the Ministry have no BIN. */
+      if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || g_strcmp0 (json_node_get_string (node), bin) != 0)
+        continue;
+      account = kvota_test_reply_lookup (reply, account_member);
+      return account != NULL && JSON_NODE_HOLDS_VALUE (account) ? g_strdup (json_node_get_string (account)) : NULL;
+    }
+
+  return NULL;
+}
+
+/* The ledger's figures for quotas of VINTAGE. */
+static void
+ledger_quotas (const char *token,
+               int         vintage,
+               gint64     *issued,
+               gint64     *cancelled)
+{
+  g_autoptr(KvotaTestReply) reply = kvota_test_server_request (ui.server, "GET", "/api/v1/ledger", token, NULL, 0);
+
+  kvota_test_assert_status (reply, 200);
+  g_assert_true (kvota_test_reply_get_boolean (reply, "balanced"));
+  *issued = *cancelled = -1;
+  for (guint i = 0; i < kvota_test_reply_get_length (reply, "totals"); i++)
+    {
+      g_autofree char *type_member = g_strdup_printf ("totals.%u.unit_type", i);
+      g_autofree char *vintage_member = g_strdup_printf ("totals.%u.vintage", i);
+      g_autofree char *issued_member = g_strdup_printf ("totals.%u.issued", i);
+      g_autofree char *cancelled_member = g_strdup_printf ("totals.%u.cancelled", i);
+
+      if (g_str_equal (kvota_test_reply_get_string (reply, type_member), "quota") &&
+          kvota_test_reply_get_int (reply, vintage_member) == vintage)
+        {
+          *issued = kvota_test_reply_get_int (reply, issued_member);
+          *cancelled = kvota_test_reply_get_int (reply, cancelled_member);
+        }
+    }
+  g_assert_cmpint (*issued, >, 0);
+}
+
+static gint64
+available_of (const char *token,
+              const char *account,
+              int         vintage)
+{
+  KvotaHolding holding = { 0 };
+
+  kvota_test_server_get_holding (ui.server, token, account, "quota", vintage, &holding);
+  return holding.available;
+}
+
+static void
+test_nap_upload_apply (void)
+{
+  g_autoptr(KvotaUser) admin = NULL;
+  g_autoptr(KvotaUser) pavlodar = NULL;
+  g_autoptr(KvotaTestReply) naps = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *open_label = NULL;
+  g_autofree char *severnaya = NULL;
+  gint64 issued_before, cancelled_before, issued_after, cancelled_after;
+  gint64 pavlodar_before, severnaya_before = 0;
+  GtkWidget *window;
+  GtkWidget *page;
+  GtkWidget *stack;
+  GtkWidget *button;
+  GtkWidget *dialog;
+
+  if (skip_without_display ())
+    return;
+
+  ensure_registry ();
+  admin = fetch_user ("admin", &token);
+  pavlodar = fetch_user ("pavlodar", NULL);
+  ledger_quotas (token, 2014, &issued_before, &cancelled_before);
+  pavlodar_before = available_of (token, pavlodar->organisation->account, 2014);
+  g_assert_cmpint (pavlodar_before, >=, -AMENDMENT_PAVLODAR);
+  severnaya = account_of_bin (token, BIN_SEVERNAYA);
+  if (severnaya != NULL)
+    severnaya_before = available_of (token, severnaya, 2014);
+
+  path = kvota_test_source_file ("tests", "data", "nap-2014-amended.xls", NULL);
+  file = g_file_new_for_path (path);
+
+  window = log_in ("admin");
+  page = open_page (window, "nap");
+  stack = kvota_ui_find (page, "stack");
+
+  /* Open Plan File…: the amended plan, read and shown. */
+  open_label = without_mnemonic (_("_Open Plan File…"));
+  kvota_ui_wait_until ((button = kvota_ui_find_label (page, open_label)) != NULL &&
+                       gtk_widget_is_sensitive (button),
+                       "Open Plan File… can be pressed");
+  button = gtk_widget_get_ancestor (button, GTK_TYPE_BUTTON);
+  kvota_ui_click (button);
+  choose_file (window, file, NULL);
+
+  kvota_ui_wait_until (g_str_equal (visible_child_name (stack), "plan") ||
+                       g_str_equal (visible_child_name (stack), "failed"),
+                       "the plan is read");
+  if (g_str_equal (visible_child_name (stack), "failed"))
+    g_error ("Reading the plan failed: %s",
+             adw_status_page_get_description (ADW_STATUS_PAGE (kvota_ui_find (page, "failed_page"))));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (kvota_ui_find (page, "plan_title"))), ==, "nap-2014-amended.xls");
+  g_assert_false (kvota_ui_is_showing (kvota_ui_find (page, "findings_box")));
+  screenshot (window, "nap-amendment-preview");
+
+  /* Upload as Draft: the registry keeps it as the next version. */
+  button = kvota_ui_find (page, "upload_button");
+  kvota_ui_wait_until (kvota_ui_is_showing (button) && gtk_widget_is_sensitive (button),
+                       "Upload as Draft can be pressed");
+  kvota_ui_click (button);
+
+  button = kvota_ui_find (page, "apply_button");
+  kvota_ui_wait_until (kvota_ui_is_showing (button) && gtk_widget_is_sensitive (button),
+                       "the draft is uploaded and can be applied");
+  {
+    g_autofree char *uploaded = g_strdup_printf (_("The plan is uploaded as draft version %d. Compare it with the plan in force, then apply it."), 2);
+
+    kvota_ui_wait_until (kvota_ui_find_label (window, uploaded) != NULL, "the toast says the draft is uploaded");
+  }
+  naps = kvota_test_server_request (ui.server, "GET", "/api/v1/naps", token, NULL, 0);
+  kvota_test_assert_status (naps, 200);
+  g_assert_cmpstr (kvota_test_reply_get_string (naps, "naps.0.state"), ==, "draft");
+  g_assert_cmpint (kvota_test_reply_get_int (naps, "naps.0.first_year"), ==, 2014);
+  g_assert_cmpint (kvota_test_reply_get_int (naps, "naps.0.version"), ==, 2);
+  g_assert_cmpstr (kvota_test_reply_get_string (naps, "naps.0.file_name"), ==, "nap-2014-amended.xls");
+  g_clear_pointer (&naps, kvota_test_reply_free);
+  screenshot (window, "nap-amendment-draft");
+
+  /* Apply Plan…: the dialog says what it does; the user applies. */
+  kvota_ui_click (button);
+  kvota_ui_wait_until ((dialog = find_dialog ()) != NULL, "the dialog to apply the plan opens");
+  screenshot (dialog, "nap-amendment-apply-dialog");
+  respond (dialog, _("_Apply"));
+
+  /* The toast says what was issued and withdrawn (what still waits
+   * depends on whom the demo registered). */
+  {
+    g_autofree char *issued = kvota_format_quantity (severnaya != NULL ? AMENDMENT_SEVERNAYA : 0);
+    g_autofree char *withdrawn = kvota_format_quantity (-AMENDMENT_PAVLODAR);
+    g_autofree char *prefix = g_strdup_printf (_("The plan is applied: %s quotas issued, %s withdrawn, %s waiting for registration."),
+                                               issued, withdrawn, "\x01");
+
+    *strchr (prefix, '\x01') = '\0';
+    kvota_ui_wait_until (find_label_prefix (window, prefix) != NULL, "the toast says the plan is applied");
+  }
+  g_assert_null (find_dialog ());
+  kvota_ui_wait_until (!kvota_ui_is_showing (kvota_ui_find (page, "apply_button")), "the plan shown is in force");
+  screenshot (window, "nap-amendment-applied");
+
+  /* The registry has applied it, in place of version 1… */
+  naps = kvota_test_server_request (ui.server, "GET", "/api/v1/naps", token, NULL, 0);
+  kvota_test_assert_status (naps, 200);
+  g_assert_cmpint (kvota_test_reply_get_int (naps, "naps.0.version"), ==, 2);
+  g_assert_cmpstr (kvota_test_reply_get_string (naps, "naps.0.state"), ==, "applied");
+  g_assert_cmpstr (kvota_test_reply_get_string (naps, "naps.0.decided_by"), ==, admin->username);
+
+  /* …took back from pavlodar what the amendment no longer gives it, and
+   * issued Severnaya's addition when it is registered. */
+  g_assert_cmpint (available_of (token, pavlodar->organisation->account, 2014), ==,
+                   pavlodar_before + AMENDMENT_PAVLODAR);
+  if (severnaya != NULL)
+    g_assert_cmpint (available_of (token, severnaya, 2014), ==, severnaya_before + AMENDMENT_SEVERNAYA);
+  ledger_quotas (token, 2014, &issued_after, &cancelled_after);
+  g_assert_cmpint (cancelled_after, ==, cancelled_before - AMENDMENT_PAVLODAR);
+  g_assert_cmpint (issued_after, ==, issued_before + (severnaya != NULL ? AMENDMENT_SEVERNAYA : 0));
+
+  close_window (window);
+}
+
+/* The broker proposes a sale from a client's order, with the deal's
+ * document attached through the file chooser */
+
+#define SALE_ORDERED  G_GINT64_CONSTANT (777)
+#define SALE_PROPOSED G_GINT64_CONSTANT (300)
+#define SALE_VINTAGE  2015
+
+/* The button below ROOT that activates ACTION_NAME for the object with
+ * id ID, or NULL. */
+static GtkWidget *
+find_action_button (GtkWidget  *root,
+                    const char *action_name,
+                    gint64      id)
+{
+  if (GTK_IS_BUTTON (root) && kvota_ui_is_showing (root) &&
+      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (root)), action_name) == 0)
+    {
+      GVariant *target = gtk_actionable_get_action_target_value (GTK_ACTIONABLE (root));
+
+      if (target != NULL && g_variant_is_of_type (target, G_VARIANT_TYPE_INT64) && g_variant_get_int64 (target) == id)
+        return root;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_action_button (child, action_name, id);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static void
+test_propose_sale (void)
+{
+  g_autoptr(KvotaUser) seller = NULL;
+  g_autoptr(KvotaUser) buyer = NULL;
+  g_autoptr(KvotaUser) admin = NULL;
+  g_autoptr(KvotaTestReply) order = NULL;
+  g_autoptr(KvotaTestReply) proposed = NULL;
+  g_autoptr(KvotaTestReply) orders = NULL;
+  g_autoptr(GFile) deal = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree guchar *pdf = NULL;
+  g_autofree char *seller_token = NULL;
+  g_autofree char *admin_token = NULL;
+  g_autofree char *deal_path = NULL;
+  g_autofree char *quantity = NULL;
+  g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
+  g_autofree char *path = NULL;
+  gsize pdf_length;
+  gint64 order_id;
+  gboolean found = FALSE;
+  GtkWidget *window;
+  GtkWidget *page;
+  GtkWidget *button;
+  GtkWidget *dialog;
+  GtkWidget *error_label;
+
+  if (skip_without_display ())
+    return;
+
+  /* The nature user signs quotas for sale through its broker, dala. */
+  ensure_registry ();
+  seller = fetch_user ("pavlodar", &seller_token);
+  buyer = fetch_user ("astana", NULL);
+  admin = fetch_user ("admin", &admin_token);
+  order = kvota_test_server_requestf (ui.server, "POST", "/api/v1/sale-orders", seller_token,
+                                      "{\"unit_type\": \"quota\", \"vintage\": %d, \"quantity\": %" G_GINT64_FORMAT "}",
+                                      SALE_VINTAGE, SALE_ORDERED);
+  kvota_test_assert_status (order, 201);
+  order_id = kvota_test_reply_get_int (order, "sale_order.id");
+
+  /* The deal's signed confirmation, in a file of the broker's. */
+  pdf = g_base64_decode (CONTRACT_PDF_BASE64, &pdf_length);
+  deal_path = g_build_filename (ui.server->dir, "deal.pdf", NULL);
+  g_file_set_contents (deal_path, (const char *) pdf, (gssize) pdf_length, &error);
+  g_assert_no_error (error);
+  deal = g_file_new_for_path (deal_path);
+
+  window = log_in ("dala");
+  page = open_page (window, "clients");
+  wait_for_content (page);
+
+  /* The order is among the client's, with Propose Sale… */
+  kvota_ui_wait_until ((button = find_action_button (kvota_ui_find (page, "orders_list"), "page.propose-sale",
+                                                     order_id)) != NULL &&
+                       gtk_widget_is_sensitive (button),
+                       "the new order can be sold");
+  screenshot (window, "clients-orders");
+  kvota_ui_click (button);
+  kvota_ui_wait_until ((dialog = find_toplevel (KVOTA_TYPE_TRANSFER_DIALOG)) != NULL,
+                       "the dialog of a proposed sale opens");
+  kvota_ui_set_window (dialog);
+
+  /* The buyer, how many, at what price, on which day. */
+  kvota_ui_type (kvota_ui_find (dialog, "buyer_row"), buyer->organisation->account);
+  quantity = g_strdup_printf ("%" G_GINT64_FORMAT, SALE_PROPOSED);
+  kvota_ui_type (kvota_ui_find (dialog, "quantity_row"), quantity);
+  kvota_ui_type (kvota_ui_find (dialog, "price_row"), "1 850,50");
+  kvota_ui_type (kvota_ui_find (dialog, "date_row"), today);
+  kvota_ui_type (kvota_ui_find (dialog, "reference_row"), "KASE-UI-1");
+
+  /* Add…: the deal's document through the file chooser. */
+  kvota_ui_click (kvota_ui_find (dialog, "add_button"));
+  choose_file (dialog, deal, NULL);
+  kvota_ui_wait_until (find_row_titled (GTK_LIST_BOX (kvota_ui_find (dialog, "documents_list")), "deal.pdf") != NULL,
+                       "the document is among the deal’s");
+  kvota_ui_wait_until (gtk_widget_is_sensitive (kvota_ui_find (dialog, "submit_button")),
+                       "the sale can be proposed");
+  screenshot (dialog, "clients-propose-sale-dialog");
+  kvota_ui_click (kvota_ui_find (dialog, "submit_button"));
+
+  error_label = kvota_ui_find (dialog, "error_label");
+  kvota_ui_wait_until (find_toplevel (KVOTA_TYPE_TRANSFER_DIALOG) == NULL || kvota_ui_is_showing (error_label),
+                       "the sale is proposed");
+  if (find_toplevel (KVOTA_TYPE_TRANSFER_DIALOG) != NULL)
+    g_error ("The dialog says: %s", gtk_label_get_text (GTK_LABEL (error_label)));
+  kvota_ui_set_window (window);
+  kvota_ui_wait_until (kvota_ui_find_label (window, _("The sale is proposed. It waits for the registry administrator’s confirmation.")) != NULL,
+                       "the toast says the sale is proposed");
+  wait_for_content (page);
+  screenshot (window, "clients-sale-proposed");
+
+  /* The registry has the sale, waiting for the administrator, with its
+   * price, date and document; the order has it pending. */
+  path = g_strdup_printf ("/api/v1/transactions?state=proposed&account=%s", seller->organisation->account);
+  proposed = kvota_test_server_request (ui.server, "GET", path, admin_token, NULL, 0);
+  kvota_test_assert_status (proposed, 200);
+  for (guint i = 0; i < kvota_test_reply_get_length (proposed, "transactions") && !found; i++)
+    {
+      g_autofree char *prefix = g_strdup_printf ("transactions.%u.", i);
+      g_autofree char *to_account = g_strconcat (prefix, "to_account", NULL);
+      g_autofree char *quantity_member = g_strconcat (prefix, "quantity", NULL);
+      g_autofree char *price = g_strconcat (prefix, "price_tiyn", NULL);
+      g_autofree char *deal_date = g_strconcat (prefix, "deal_date", NULL);
+      g_autofree char *document = g_strconcat (prefix, "documents.0.name", NULL);
+      g_autofree char *n_documents = g_strconcat (prefix, "documents", NULL);
+
+      if (g_strcmp0 (kvota_test_reply_get_string (proposed, to_account), buyer->organisation->account) != 0 ||
+          kvota_test_reply_get_int (proposed, quantity_member) != SALE_PROPOSED)
+        continue;
+
+      found = TRUE;
+      g_assert_cmpint (kvota_test_reply_get_int (proposed, price), ==, 185050);
+      g_assert_cmpstr (kvota_test_reply_get_string (proposed, deal_date), ==, today);
+      g_assert_cmpuint (kvota_test_reply_get_length (proposed, n_documents), ==, 1);
+      g_assert_cmpstr (kvota_test_reply_get_string (proposed, document), ==, "deal.pdf");
+    }
+  if (!found)
+    g_error ("The registry has no proposed sale of %" G_GINT64_FORMAT " t to %s", SALE_PROPOSED,
+             buyer->organisation->account);
+
+  orders = kvota_test_server_request (ui.server, "GET", "/api/v1/sale-orders", seller_token, NULL, 0);
+  kvota_test_assert_status (orders, 200);
+  for (guint i = 0; i < kvota_test_reply_get_length (orders, "sale_orders"); i++)
+    {
+      g_autofree char *id_member = g_strdup_printf ("sale_orders.%u.id", i);
+      g_autofree char *pending = g_strdup_printf ("sale_orders.%u.pending", i);
+      g_autofree char *reserved = g_strdup_printf ("sale_orders.%u.reserved", i);
+
+      if (kvota_test_reply_get_int (orders, id_member) != order_id)
+        continue;
+      g_assert_cmpint (kvota_test_reply_get_int (orders, pending), ==, SALE_PROPOSED);
+      g_assert_cmpint (kvota_test_reply_get_int (orders, reserved), ==, SALE_ORDERED - SALE_PROPOSED);
+    }
+
+  close_window (window);
+}
+
+/* The keyboard alone: Tab from field to field, Enter to log in */
+
+/* What the keyboard's bindings do: Tab moves the focus the way the
+ * window's "move-focus" binding does, Enter activates the text that has
+ * the focus, and typing replaces what the focused field holds. */
+static GtkWidget *
+focused_editable (GtkWidget *window)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
+
+  g_assert_nonnull (focus);
+  g_assert_true (GTK_IS_TEXT (focus));
+  return focus;
+}
+
+static void
+press_tab (GtkWidget *window)
+{
+  g_signal_emit_by_name (window, "move-focus", GTK_DIR_TAB_FORWARD);
+}
+
+static void
+type_into_focus (GtkWidget  *window,
+                 const char *text)
+{
+  GtkWidget *focus = focused_editable (window);
+  int position = 0;
+
+  gtk_editable_delete_text (GTK_EDITABLE (focus), 0, -1);
+  gtk_editable_insert_text (GTK_EDITABLE (focus), text, -1, &position);
+  gtk_editable_set_position (GTK_EDITABLE (focus), -1);
+}
+
+/* Tabs until the focus is in ROW (a field further on the page). */
+static void
+tab_to (GtkWidget *window,
+        GtkWidget *row)
+{
+  for (guint i = 0; i < 24 && !gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)), row); i++)
+    press_tab (window);
+
+  if (!gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)), row))
+    g_error ("Tab does not reach %s", gtk_buildable_get_buildable_id (GTK_BUILDABLE (row)));
+}
+
+/* Whether an address the login page shows is BASE_URL (the client
+ * writes addresses with a slash at the end). */
+static gboolean
+same_address (const char *shown,
+              const char *base_url)
+{
+  g_autofree char *address = g_strdup (shown);
+
+  if (g_str_has_suffix (address, "/"))
+    address[strlen (address) - 1] = '\0';
+  return g_str_equal (address, base_url);
+}
+
+static void
+test_login_keyboard (void)
+{
+  GtkWidget *window;
+  GtkWidget *login_page;
+  GtkWidget *server_row;
+  GtkWidget *username_row;
+  GtkWidget *password_row;
+  GtkWidget *focus;
+
+  if (skip_without_display ())
+    return;
+
+  window = open_window ();
+  login_page = login_page_of (window);
+  server_row = kvota_ui_find (login_page, "server_row");
+  username_row = kvota_ui_find (login_page, "username_row");
+  password_row = kvota_ui_find (login_page, "password_row");
+
+  /* The page puts the focus in the first field to fill. The address
+   * may be remembered (or the default, the local demo server's): the
+   * user Tabs down to it and types the test server's when it is not. */
+  kvota_ui_wait_until ((focus = gtk_root_get_focus (GTK_ROOT (window))) != NULL && GTK_IS_TEXT (focus),
+                       "a field of the login page has the focus");
+  if (!same_address (gtk_editable_get_text (GTK_EDITABLE (server_row)), ui.server->base_url))
+    {
+      tab_to (window, server_row);
+      type_into_focus (window, ui.server->base_url);
+    }
+
+  tab_to (window, username_row);
+  type_into_focus (window, "astana");
+  press_tab (window);
+  /* The next field along is the password. */
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)), password_row));
+  type_into_focus (window, password_of ("astana"));
+  screenshot (window, "login-keyboard");
+
+  /* Enter in the password field logs in. */
+  g_signal_emit_by_name (focused_editable (window), "activate");
+  wait_for_session (window);
+
+  close_window (window);
+}
+
+/* A session that expires: the next reload brings the login page back,
+ * with the reason and the username kept */
+
+#define SHORT_SESSION_SECONDS 3
+
+static gboolean
+session_expired (KvotaTestServer *server,
+                 const char      *token)
+{
+  g_autoptr(KvotaTestReply) reply = kvota_test_server_request (server, "GET", "/api/v1/me", token, NULL, 0);
+
+  return reply->status == 401;
+}
+
+static gboolean
+wake_cb (gpointer user_data)
+{
+  gboolean *woken = user_data;
+
+  *woken = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_session_expired (void)
+{
+  g_autoptr(KvotaTestServer) server = NULL;
+  g_autoptr(KvotaTestReply) login = NULL;
+  const char *username = kvota_test_user_name (KVOTA_TEST_REP_A);
+  const char *password = kvota_test_user_password (KVOTA_TEST_REP_A);
+  const char *expired = kvota_error_code_describe (KVOTA_ERROR_SESSION_EXPIRED);
+  GtkWidget *window;
+  GtkWidget *login_page;
+  GtkWidget *stack;
+
+  if (skip_without_display ())
+    return;
+
+  /* A registry of its own, whose sessions last seconds. */
+  ensure_registry ();
+  server = kvota_test_server_new ();
+  {
+    g_autofree char *lifetime = g_strdup_printf ("%d", SHORT_SESSION_SECONDS);
+
+    kvota_test_server_start (server, "--session-lifetime", lifetime, NULL);
+  }
+
+  window = open_window ();
+  login_page = login_page_of (window);
+  stack = kvota_ui_find (window, "stack");
+  kvota_ui_type (kvota_ui_find (login_page, "server_row"), server->base_url);
+  kvota_ui_type (kvota_ui_find (login_page, "username_row"), username);
+  kvota_ui_type (kvota_ui_find (login_page, "password_row"), password);
+  kvota_ui_click (kvota_ui_find (login_page, "log_in_button"));
+  /* A session begun with the client's, to know when the client's ends. */
+  login = kvota_test_server_login_as (server, username, password);
+  kvota_test_assert_status (login, 201);
+  wait_for_session (window);
+  wait_until_loaded (gtk_stack_get_visible_child (GTK_STACK (kvota_ui_find (session_of (window), "pages"))));
+
+  /* The user waits past the session's end (the server says when). */
+  {
+    gint64 deadline = kvota_ui_deadline ();
+
+    while (!session_expired (server, kvota_test_reply_get_string (login, "token")))
+      {
+        gboolean woken = FALSE;
+
+        g_timeout_add (250, wake_cb, &woken);
+        while (!woken)
+          kvota_ui_wait_step (deadline, "the short session expires", __FILE__, __LINE__, G_STRFUNC);
+      }
+  }
+  /* The client's began after the one above. */
+  {
+    gboolean woken = FALSE;
+
+    g_timeout_add (1000, wake_cb, &woken);
+    kvota_ui_wait_until (woken, "a moment more for the client’s session");
+  }
+
+  /* Reload (Ctrl+R): the server refuses the token; the login page says
+   * why, with the username as it was and the password to type. */
+  gtk_widget_activate_action (window, "win.reload", NULL);
+  kvota_ui_wait_until (g_str_equal (visible_child_name (stack), "login") && login_error_shows (login_page),
+                       "the login page comes back with the reason");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (kvota_ui_find (login_page, "error_label"))), ==, expired);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (kvota_ui_find (login_page, "username_row"))), ==, username);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (kvota_ui_find (login_page, "server_row"))), ==,
+                   server->base_url);
+  kvota_ui_wait_until (gtk_root_get_focus (GTK_ROOT (window)) != NULL &&
+                       gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)),
+                                               kvota_ui_find (login_page, "password_row")),
+                       "the password is ready to be typed");
+  screenshot (window, "session-expired");
+
+  /* The password again, and the same user is back. */
+  kvota_ui_type (kvota_ui_find (login_page, "password_row"), password);
+  kvota_ui_click (kvota_ui_find (login_page, "log_in_button"));
+  wait_for_session (window);
+
+  close_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1132,6 +1940,7 @@ main (int   argc,
     }
 
   g_test_add_func ("/ui/login/wrong-password", test_login_wrong_password);
+  g_test_add_func ("/ui/login/keyboard", test_login_keyboard);
   for (guint i = 0; i < G_N_ELEMENTS (role_journeys); i++)
     {
       g_autofree char *test_path = g_strdup_printf ("/ui/login/%s", role_journeys[i].username);
@@ -1145,9 +1954,15 @@ main (int   argc,
    * transfer joins the queue, which the queue's journey allows for. */
   g_test_add_func ("/ui/files/nap-preview", test_nap_preview);
   g_test_add_func ("/ui/files/transfer-with-document", test_transfer_with_document);
+  /* The amended 2014 plan takes quotas back from pavlodar; the sale
+   * below is of its 2015 quotas. */
+  g_test_add_func ("/ui/files/nap-upload-apply", test_nap_upload_apply);
+  g_test_add_func ("/ui/files/propose-sale", test_propose_sale);
   /* These change the demo's figures: after the journeys that read them. */
   g_test_add_func ("/ui/trading/sign-for-sale", test_trading_sign_for_sale);
   g_test_add_func ("/ui/queue/confirm", test_queue_confirm);
+  g_test_add_func ("/ui/applications/confirm", test_applications_confirm);
+  g_test_add_func ("/ui/session/expired", test_session_expired);
 
   status = g_test_run ();
 
