@@ -878,6 +878,7 @@ kvota_transfer_dialog_new_for_order (GtkWidget         *parent,
   o = kvota_trading_order_get_order (order);
 
   gtk_window_set_title (GTK_WINDOW (self), _("Propose a Sale"));
+  gtk_button_set_label (self->submit_button, _("_Propose Sale"));
   gtk_widget_set_visible (GTK_WIDGET (self->holding_row), FALSE);
 
   units = kvota_trading_describe_units (o->unit_type, o->vintage);
