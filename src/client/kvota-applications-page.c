@@ -17,6 +17,7 @@
 #include "kvota-error.h"
 #include "kvota-format.h"
 #include "kvota-pages.h"
+#include "kvota-search.h"
 
 /* Registration applications: companies that applied with a registration
  * key, their details and signed application, for an administrator to
@@ -603,62 +604,19 @@ kvota_applications_page_map (GtkWidget *widget)
     reload (self);
 }
 
-/* Search. The rows are filtered by the texts they show, so what the
- * user reads is what the search finds: names, BINs, account numbers,
- * usernames, states. Spaces do not count, so “15000” finds “15 000”. */
-
-static char *
-fold_search_text (const char *text)
-{
-  g_autofree char *normalized = g_utf8_normalize (text, -1, G_NORMALIZE_ALL);
-  g_autofree char *folded = g_utf8_casefold (normalized != NULL ? normalized : text, -1);
-  GString *result = g_string_new (NULL);
-
-  for (const char *p = folded; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      if (!g_unichar_isspace (c) && c != 0x00A0 && c != 0x202F && c != 0x2009)
-        g_string_append_unichar (result, c);
-    }
-
-  return g_string_free (result, FALSE);
-}
-
-static void
-append_row_text (GtkWidget *widget,
-                 GString   *text)
-{
-  /* Button labels name actions, not the row. */
-  if (GTK_IS_BUTTON (widget))
-    return;
-
-  if (GTK_IS_LABEL (widget))
-    {
-      g_string_append (text, gtk_label_get_text (GTK_LABEL (widget)));
-      g_string_append_c (text, '\n');
-    }
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    append_row_text (child, text);
-}
+/* Search, by the texts the rows show (kvota-search.c). */
 
 static gboolean
 filter_row_cb (GtkListBoxRow *row,
                gpointer       user_data)
 {
   KvotaApplicationsPage *self = user_data;
-  g_autoptr(GString) text = NULL;
   g_autofree char *folded = NULL;
 
   if (self->search_text == NULL)
     return TRUE;
 
-  text = g_string_new (NULL);
-  append_row_text (GTK_WIDGET (row), text);
-  folded = fold_search_text (text->str);
+  folded = kvota_search_widget_text (GTK_WIDGET (row));
 
   return strstr (folded, self->search_text) != NULL;
 }
@@ -667,7 +625,7 @@ static void
 search_changed_cb (KvotaApplicationsPage *self,
                    GtkSearchEntry        *entry)
 {
-  g_autofree char *folded = fold_search_text (gtk_editable_get_text (GTK_EDITABLE (entry)));
+  g_autofree char *folded = kvota_search_fold (gtk_editable_get_text (GTK_EDITABLE (entry)));
 
   g_clear_pointer (&self->search_text, g_free);
   if (folded[0] != '\0')

@@ -301,32 +301,16 @@ orders_loaded_cb (GObject      *object,
 {
   g_autoptr(KvotaClientsPage) self = user_data;
   g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
-  JsonArray *array;
 
   if (!finish (self, object, result, &root))
     return;
 
-  if ((array = get_array (root, "sale_orders")) == NULL)
+  if (!kvota_trading_store_replace (self->orders, root))
     {
       part_failed (self, bad_reply ());
       return;
     }
 
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      KvotaTradingOrder *order = kvota_trading_order_new_from_json (json_array_get_element (array, i), NULL);
-
-      if (order == NULL)
-        {
-          part_failed (self, bad_reply ());
-          return;
-        }
-      g_ptr_array_add (items, order);
-    }
-
-  g_list_store_splice (self->orders, 0, g_list_model_get_n_items (G_LIST_MODEL (self->orders)),
-                       items->pdata, items->len);
   part_loaded (self);
 }
 
@@ -337,32 +321,16 @@ requests_loaded_cb (GObject      *object,
 {
   g_autoptr(KvotaClientsPage) self = user_data;
   g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
-  JsonArray *array;
 
   if (!finish (self, object, result, &root))
     return;
 
-  if ((array = get_array (root, "buy_requests")) == NULL)
+  if (!kvota_trading_store_replace (self->requests, root))
     {
       part_failed (self, bad_reply ());
       return;
     }
 
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      KvotaTradingRequest *request = kvota_trading_request_new_from_json (json_array_get_element (array, i), NULL);
-
-      if (request == NULL)
-        {
-          part_failed (self, bad_reply ());
-          return;
-        }
-      g_ptr_array_add (items, request);
-    }
-
-  g_list_store_splice (self->requests, 0, g_list_model_get_n_items (G_LIST_MODEL (self->requests)),
-                       items->pdata, items->len);
   part_loaded (self);
 }
 
@@ -449,34 +417,13 @@ create_request_row (gpointer item,
   return kvota_trading_request_row_new (item, TRUE, NULL, NULL);
 }
 
-static GtkWidget *
-placeholder_new (const char *text)
-{
-  GtkWidget *label = gtk_label_new (text);
-
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_widget_add_css_class (label, "dim-label");
-  gtk_widget_set_margin_top (label, 18);
-  gtk_widget_set_margin_bottom (label, 18);
-  gtk_widget_set_margin_start (label, 12);
-  gtk_widget_set_margin_end (label, 12);
-  return label;
-}
-
 static gboolean
 open_or_shown (gpointer item,
                gpointer user_data)
 {
   KvotaClientsPage *self = user_data;
 
-  if (gtk_check_button_get_active (self->show_closed_button))
-    return TRUE;
-
-  if (KVOTA_IS_TRADING_ORDER (item))
-    return kvota_trading_order_is_open (item);
-  if (KVOTA_IS_TRADING_REQUEST (item))
-    return kvota_trading_request_is_open (item);
-  return TRUE;
+  return gtk_check_button_get_active (self->show_closed_button) || kvota_trading_item_is_open (item);
 }
 
 static void
@@ -599,10 +546,10 @@ kvota_clients_page_init (KvotaClientsPage *self)
   g_object_unref (requests);
 
   gtk_list_box_set_placeholder (self->orders_list,
-                                placeholder_new (_("No open sale orders. Quotas your clients sign for sale appear here.")));
-  gtk_list_box_set_placeholder (self->requests_list, placeholder_new (_("No open buy requests.")));
-  gtk_list_box_set_placeholder (self->sales_list, placeholder_new (_("You have not proposed a sale yet.")));
-  gtk_list_box_set_placeholder (self->clients_list, placeholder_new (_("No nature user has chosen you yet.")));
+                                kvota_trading_placeholder_new (_("No open sale orders. Quotas your clients sign for sale appear here.")));
+  gtk_list_box_set_placeholder (self->requests_list, kvota_trading_placeholder_new (_("No open buy requests.")));
+  gtk_list_box_set_placeholder (self->sales_list, kvota_trading_placeholder_new (_("You have not proposed a sale yet.")));
+  gtk_list_box_set_placeholder (self->clients_list, kvota_trading_placeholder_new (_("No nature user has chosen you yet.")));
 }
 
 /**

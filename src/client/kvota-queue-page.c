@@ -17,6 +17,7 @@
 #include "kvota-format.h"
 #include "kvota-pages.h"
 #include "kvota-queue-page.h"
+#include "kvota-search.h"
 #include "kvota-transaction-list.h"
 #include "kvota-transaction-object.h"
 
@@ -174,23 +175,9 @@ update_state (KvotaQueuePage *self)
 static void
 maybe_load_more (KvotaQueuePage *self)
 {
-  GtkAdjustment *adjustment;
-  double remaining;
-
-  if (self->list == NULL ||
-      self->load_error != NULL ||
-      !kvota_transaction_list_get_started (self->list) ||
-      kvota_transaction_list_get_loading (self->list) ||
-      kvota_transaction_list_get_complete (self->list))
-    return;
-
-  adjustment = gtk_scrolled_window_get_vadjustment (self->scrolled_window);
-  remaining = gtk_adjustment_get_upper (adjustment)
-            - gtk_adjustment_get_value (adjustment)
-            - gtk_adjustment_get_page_size (adjustment);
-
-  if (remaining <= gtk_adjustment_get_page_size (adjustment))
-    kvota_transaction_list_load_more (self->list);
+  if (self->list != NULL && self->load_error == NULL)
+    kvota_transaction_list_load_more_near_end (self->list,
+                                               gtk_scrolled_window_get_vadjustment (self->scrolled_window));
 }
 
 static void
@@ -982,47 +969,7 @@ kvota_queue_page_map (GtkWidget *widget)
     maybe_load_more (self);
 }
 
-/* Search. The rows are filtered by the texts they show, so what the
- * user reads is what the search finds: names, BINs, account numbers,
- * usernames, states. Spaces do not count, so “15000” finds “15 000”. */
-
-static char *
-fold_search_text (const char *text)
-{
-  g_autofree char *normalized = g_utf8_normalize (text, -1, G_NORMALIZE_ALL);
-  g_autofree char *folded = g_utf8_casefold (normalized != NULL ? normalized : text, -1);
-  GString *result = g_string_new (NULL);
-
-  for (const char *p = folded; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      if (!g_unichar_isspace (c) && c != 0x00A0 && c != 0x202F && c != 0x2009)
-        g_string_append_unichar (result, c);
-    }
-
-  return g_string_free (result, FALSE);
-}
-
-static void
-append_row_text (GtkWidget *widget,
-                 GString   *text)
-{
-  /* Button labels name actions, not the row. */
-  if (GTK_IS_BUTTON (widget))
-    return;
-
-  if (GTK_IS_LABEL (widget))
-    {
-      g_string_append (text, gtk_label_get_text (GTK_LABEL (widget)));
-      g_string_append_c (text, '\n');
-    }
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    append_row_text (child, text);
-}
+/* Search, by the texts the rows show (kvota-search.c). */
 
 static GtkWidget *create_row (gpointer item,
                               gpointer user_data);
@@ -1040,13 +987,11 @@ filter_item_cb (gpointer item,
   /* The texts of the row the item shows as, folded once per transfer. */
   if ((folded = g_object_get_data (G_OBJECT (item), "kvota-queue-search-text")) == NULL)
     {
-      g_autoptr(GString) text = g_string_new (NULL);
       GtkWidget *row = g_object_ref_sink (create_row (item, NULL));
 
-      append_row_text (row, text);
+      folded = kvota_search_widget_text (row);
       g_object_unref (row);
 
-      folded = fold_search_text (text->str);
       g_object_set_data_full (G_OBJECT (item), "kvota-queue-search-text", (char *) folded, g_free);
     }
 
@@ -1057,7 +1002,7 @@ static void
 search_changed_cb (KvotaQueuePage *self,
                    GtkSearchEntry *entry)
 {
-  g_autofree char *folded = fold_search_text (gtk_editable_get_text (GTK_EDITABLE (entry)));
+  g_autofree char *folded = kvota_search_fold (gtk_editable_get_text (GTK_EDITABLE (entry)));
 
   g_clear_pointer (&self->search_text, g_free);
   if (folded[0] != '\0')

@@ -447,31 +447,12 @@ orders_loaded_cb (GObject      *object,
 {
   g_autoptr(KvotaTradingPage) self = user_data;
   g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
-  JsonArray *array;
 
   if (!finish (self, object, result, &root))
     return;
 
-  if ((array = get_array (root, "sale_orders")) == NULL)
-    goto invalid;
-
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      KvotaTradingOrder *order = kvota_trading_order_new_from_json (json_array_get_element (array, i), NULL);
-
-      if (order == NULL)
-        goto invalid;
-      g_ptr_array_add (items, order);
-    }
-
-  g_list_store_splice (self->orders, 0, g_list_model_get_n_items (G_LIST_MODEL (self->orders)),
-                       items->pdata, items->len);
-  part_loaded (self);
-  return;
-
-invalid:
-  part_failed (self, bad_reply ());
+  if (!kvota_trading_store_replace (self->orders, root))
+    part_failed (self, bad_reply ());
   part_loaded (self);
 }
 
@@ -482,31 +463,12 @@ requests_loaded_cb (GObject      *object,
 {
   g_autoptr(KvotaTradingPage) self = user_data;
   g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
-  JsonArray *array;
 
   if (!finish (self, object, result, &root))
     return;
 
-  if ((array = get_array (root, "buy_requests")) == NULL)
-    goto invalid;
-
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      KvotaTradingRequest *request = kvota_trading_request_new_from_json (json_array_get_element (array, i), NULL);
-
-      if (request == NULL)
-        goto invalid;
-      g_ptr_array_add (items, request);
-    }
-
-  g_list_store_splice (self->requests, 0, g_list_model_get_n_items (G_LIST_MODEL (self->requests)),
-                       items->pdata, items->len);
-  part_loaded (self);
-  return;
-
-invalid:
-  part_failed (self, bad_reply ());
+  if (!kvota_trading_store_replace (self->requests, root))
+    part_failed (self, bad_reply ());
   part_loaded (self);
 }
 
@@ -646,34 +608,13 @@ create_transfer_row (gpointer item,
                                          "page.cancel-transfer");
 }
 
-static GtkWidget *
-placeholder_new (const char *text)
-{
-  GtkWidget *label = gtk_label_new (text);
-
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_widget_add_css_class (label, "dim-label");
-  gtk_widget_set_margin_top (label, 18);
-  gtk_widget_set_margin_bottom (label, 18);
-  gtk_widget_set_margin_start (label, 12);
-  gtk_widget_set_margin_end (label, 12);
-  return label;
-}
-
 static gboolean
 open_or_shown (gpointer item,
                gpointer user_data)
 {
   KvotaTradingPage *self = user_data;
 
-  if (gtk_check_button_get_active (self->show_closed_button))
-    return TRUE;
-
-  if (KVOTA_IS_TRADING_ORDER (item))
-    return kvota_trading_order_is_open (item);
-  if (KVOTA_IS_TRADING_REQUEST (item))
-    return kvota_trading_request_is_open (item);
-  return TRUE;
+  return gtk_check_button_get_active (self->show_closed_button) || kvota_trading_item_is_open (item);
 }
 
 static void
@@ -1117,7 +1058,7 @@ intermediaries_loaded_cb (GObject      *object,
   if (n_choices == 0)
     {
       gtk_list_box_append (GTK_LIST_BOX (list),
-                           placeholder_new (_("No other broker or trader is registered.")));
+                           kvota_trading_placeholder_new (_("No other broker or trader is registered.")));
     }
 
   adw_message_dialog_set_extra_child (dialog, list);
@@ -1292,11 +1233,11 @@ kvota_trading_page_init (KvotaTradingPage *self)
   g_object_unref (requests);
 
   gtk_list_box_set_placeholder (self->orders_list,
-                                placeholder_new (_("No open sale orders. Quotas you sign for sale are reserved here for your intermediary.")));
+                                kvota_trading_placeholder_new (_("No open sale orders. Quotas you sign for sale are reserved here for your intermediary.")));
   gtk_list_box_set_placeholder (self->requests_list,
-                                placeholder_new (_("No open buy requests.")));
+                                kvota_trading_placeholder_new (_("No open buy requests.")));
   gtk_list_box_set_placeholder (self->transfers_list,
-                                placeholder_new (_("No transfers await confirmation.")));
+                                kvota_trading_placeholder_new (_("No transfers await confirmation.")));
 }
 
 /**

@@ -275,3 +275,81 @@ kvota_trading_transfer_row_new (const KvotaTransaction *transaction,
 
   return GTK_WIDGET (row);
 }
+
+/**
+ * kvota_trading_placeholder_new:
+ * @text: what an empty list says
+ *
+ * Returns: (transfer floating): the placeholder of a list of orders,
+ *   requests or transfers
+ */
+GtkWidget *
+kvota_trading_placeholder_new (const char *text)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_widget_add_css_class (label, "dim-label");
+  gtk_widget_set_margin_top (label, 18);
+  gtk_widget_set_margin_bottom (label, 18);
+  gtk_widget_set_margin_start (label, 12);
+  gtk_widget_set_margin_end (label, 12);
+  return label;
+}
+
+/**
+ * kvota_trading_item_is_open:
+ * @item: a #KvotaTradingOrder, a #KvotaTradingRequest or another item
+ *
+ * Returns: whether @item is an order or request still open; other items
+ *   always count as open
+ */
+gboolean
+kvota_trading_item_is_open (gpointer item)
+{
+  if (KVOTA_IS_TRADING_ORDER (item))
+    return kvota_trading_order_is_open (item);
+  if (KVOTA_IS_TRADING_REQUEST (item))
+    return kvota_trading_request_is_open (item);
+  return TRUE;
+}
+
+/**
+ * kvota_trading_store_replace:
+ * @store: a store of #KvotaTradingOrder or of #KvotaTradingRequest
+ * @root: the reply of `GET /api/v1/sale-orders` or `/api/v1/buy-requests`
+ *
+ * Replaces what @store holds with the orders or requests of @root.
+ *
+ * Returns: %FALSE, leaving @store as it was, if @root is not such a reply
+ */
+gboolean
+kvota_trading_store_replace (GListStore *store,
+                             JsonNode   *root)
+{
+  gboolean orders = g_list_model_get_item_type (G_LIST_MODEL (store)) == KVOTA_TYPE_TRADING_ORDER;
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  JsonNode *member;
+  JsonArray *array;
+
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root) ||
+      (member = json_object_get_member (json_node_get_object (root),
+                                        orders ? "sale_orders" : "buy_requests")) == NULL ||
+      !JSON_NODE_HOLDS_ARRAY (member))
+    return FALSE;
+
+  array = json_node_get_array (member);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      gpointer item = orders ? (gpointer) kvota_trading_order_new_from_json (element, NULL)
+                             : (gpointer) kvota_trading_request_new_from_json (element, NULL);
+
+      if (item == NULL)
+        return FALSE;
+      g_ptr_array_add (items, item);
+    }
+
+  g_list_store_splice (store, 0, g_list_model_get_n_items (G_LIST_MODEL (store)), items->pdata, items->len);
+  return TRUE;
+}

@@ -30,5 +30,9 @@ GtkWidget *kvota_trading_request_row_new  (KvotaTradingRequest *request,
 GtkWidget *kvota_trading_transfer_row_new (const KvotaTransaction *transaction,
                                            const char             *button_label,
                                            const char             *action_name);
+GtkWidget *kvota_trading_placeholder_new  (const char          *text);
+gboolean   kvota_trading_item_is_open     (gpointer             item);
+gboolean   kvota_trading_store_replace    (GListStore          *store,
+                                           JsonNode            *root);
 
 G_END_DECLS

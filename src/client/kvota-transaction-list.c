@@ -391,6 +391,35 @@ kvota_transaction_list_get_started (KvotaTransactionList *self)
 }
 
 /**
+ * kvota_transaction_list_load_more_near_end:
+ * @self: a #KvotaTransactionList
+ * @adjustment: the vertical adjustment of the view showing the list
+ *
+ * Loads the next page when the view is within a screenful of the end,
+ * so that it is on its way before the user gets there (a first page
+ * shorter than the view fills it), once the first page was asked for.
+ */
+void
+kvota_transaction_list_load_more_near_end (KvotaTransactionList *self,
+                                           GtkAdjustment        *adjustment)
+{
+  double remaining;
+
+  g_return_if_fail (KVOTA_IS_TRANSACTION_LIST (self));
+  g_return_if_fail (GTK_IS_ADJUSTMENT (adjustment));
+
+  if (!self->started || self->loading || self->complete)
+    return;
+
+  remaining = gtk_adjustment_get_upper (adjustment)
+            - gtk_adjustment_get_value (adjustment)
+            - gtk_adjustment_get_page_size (adjustment);
+
+  if (remaining <= gtk_adjustment_get_page_size (adjustment))
+    kvota_transaction_list_load_more (self);
+}
+
+/**
  * kvota_transaction_list_load_more:
  * @self: a #KvotaTransactionList
  *

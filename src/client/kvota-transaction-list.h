@@ -5,7 +5,7 @@
 
 #pragma once
 
-#include <gio/gio.h>
+#include <gtk/gtk.h>
 
 #include "kvota-client.h"
 
@@ -21,6 +21,8 @@ gboolean              kvota_transaction_list_get_loading  (KvotaTransactionList 
 gboolean              kvota_transaction_list_get_complete (KvotaTransactionList *self);
 gboolean              kvota_transaction_list_get_started  (KvotaTransactionList *self);
 void                  kvota_transaction_list_load_more    (KvotaTransactionList *self);
+void                  kvota_transaction_list_load_more_near_end (KvotaTransactionList *self,
+                                                           GtkAdjustment        *adjustment);
 void                  kvota_transaction_list_reload       (KvotaTransactionList *self);
 const char           *kvota_transaction_list_get_filter   (KvotaTransactionList *self);
 void                  kvota_transaction_list_set_filter   (KvotaTransactionList *self,

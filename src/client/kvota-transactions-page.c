@@ -105,25 +105,9 @@ update_state (KvotaTransactionsPage *self)
 static void
 maybe_load_more (KvotaTransactionsPage *self)
 {
-  GtkAdjustment *adjustment;
-  double remaining;
-
-  if (self->list == NULL ||
-      self->load_error != NULL ||
-      !kvota_transaction_list_get_started (self->list) ||
-      kvota_transaction_list_get_loading (self->list) ||
-      kvota_transaction_list_get_complete (self->list))
-    return;
-
-  /* Within a screenful of the end, the next page is on its way before
-   * the user gets there; a first page shorter than the view fills it. */
-  adjustment = gtk_scrolled_window_get_vadjustment (self->scrolled_window);
-  remaining = gtk_adjustment_get_upper (adjustment)
-            - gtk_adjustment_get_value (adjustment)
-            - gtk_adjustment_get_page_size (adjustment);
-
-  if (remaining <= gtk_adjustment_get_page_size (adjustment))
-    kvota_transaction_list_load_more (self->list);
+  if (self->list != NULL && self->load_error == NULL)
+    kvota_transaction_list_load_more_near_end (self->list,
+                                               gtk_scrolled_window_get_vadjustment (self->scrolled_window));
 }
 
 static void
