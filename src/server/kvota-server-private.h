@@ -7,6 +7,7 @@
 
 #include <libsoup/soup.h>
 
+#include "kvota-access-log.h"
 #include "kvota-document.h"
 #include "kvota-json.h"
 #include "kvota-server.h"
@@ -74,6 +75,7 @@ typedef struct
 
 struct _KvotaRequest
 {
+  KvotaServer       *server;
   SoupServerMessage *message;
   const KvotaRoute  *route;
   KvotaPrincipal    *principal;   /* NULL on public routes */
@@ -95,6 +97,7 @@ struct _KvotaServer
   char        *dummy_hash;
   guint        session_lifetime;
   GHashTable  *attempts_in_flight;  /* username in ASCII lower case → password checks running */
+  KvotaAccessLog *access_log;
 };
 
 extern const KvotaRoute _kvota_routes[];

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <unistd.h>
 
 #include <glib/gi18n.h>
 
@@ -507,22 +508,15 @@ _kvota_request_query_int (KvotaRequest  *request,
 void
 _kvota_request_finish (KvotaRequest *request)
 {
-  const char *path = g_uri_get_path (soup_server_message_get_uri (request->message));
-  guint status = soup_server_message_get_status (request->message);
-  g_autofree char *duration = g_strdup_printf ("%.1f", (g_get_monotonic_time () - request->started) / 1000.0);
-  const char *user = request->principal != NULL ? request->principal->username : "-";
-  const char *method = soup_server_message_get_method (request->message);
-  const char *peer = soup_server_message_get_remote_host (request->message);
-  g_autofree char *status_text = g_strdup_printf ("%u", status);
+  KvotaServer *self = request->server;
 
-  g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_MESSAGE,
-                    "MESSAGE", "%s %s %u %s ms %s", method, path, status, duration, user,
-                    "REQUEST_METHOD", method,
-                    "REQUEST_PATH", path,
-                    "HTTP_STATUS", status_text,
-                    "DURATION_MS", duration,
-                    "KVOTA_USER", user,
-                    "REMOTE_HOST", peer != NULL ? peer : "-");
+  kvota_access_log_append (self->access_log,
+                           soup_server_message_get_remote_host (request->message),
+                           request->principal != NULL ? request->principal->username : NULL,
+                           soup_server_message_get_method (request->message),
+                           g_uri_get_path (soup_server_message_get_uri (request->message)),
+                           soup_server_message_get_status (request->message),
+                           g_get_monotonic_time () - request->started);
 
   if (request->paused)
     soup_server_message_unpause (request->message);
@@ -597,6 +591,10 @@ early_handler_cb (SoupServer        *server,
       _kvota_request_reply_error (&request, error);
       soup_message_headers_replace (soup_server_message_get_response_headers (message),
                                     "Connection", "close");
+      kvota_access_log_append (((KvotaServer *) user_data)->access_log,
+                               soup_server_message_get_remote_host (message), NULL,
+                               soup_server_message_get_method (message), path,
+                               soup_server_message_get_status (message), 0);
     }
 }
 
@@ -612,6 +610,7 @@ handler_cb (SoupServer        *server,
   g_autoptr(GError) error = NULL;
   gboolean path_known = FALSE;
 
+  request->server = self;
   request->message = g_object_ref (message);
   request->started = g_get_monotonic_time ();
   request->query = query != NULL ? g_hash_table_ref (query) : NULL;
@@ -652,6 +651,7 @@ kvota_server_dispose (GObject *object)
     soup_server_disconnect (self->soup);
   g_clear_object (&self->soup);
   g_clear_object (&self->store);
+  g_clear_pointer (&self->access_log, kvota_access_log_free);
 
   G_OBJECT_CLASS (kvota_server_parent_class)->dispose (object);
 }
@@ -683,6 +683,7 @@ kvota_server_init (KvotaServer *self)
 
   self->session_lifetime = KVOTA_SERVER_DEFAULT_SESSION_LIFETIME;
   self->attempts_in_flight = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->access_log = kvota_access_log_new (STDERR_FILENO);
 
   /* Unknown usernames are checked against this, so that a login takes as
    * long whether or not the user exists. */

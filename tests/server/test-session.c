@@ -267,6 +267,43 @@ test_session_blocked (void)
   g_assert_cmpstr (kvota_test_reply_get_string (admin_me, "user.state"), ==, "active");
 }
 
+/* One line a request on standard error: time, peer, user, method, path,
+ * status and duration; written soon after, not only at exit. */
+static void
+test_session_access_log (void)
+{
+  g_autoptr(KvotaTestServer) server = kvota_test_server_new ();
+  g_autoptr(KvotaTestReply) me = NULL;
+  g_autoptr(KvotaTestReply) odd = NULL;
+  g_autofree char *rep = NULL;
+  g_autofree char *log = NULL;
+  g_autoptr(GRegex) line = NULL;
+  gint64 deadline;
+
+  kvota_test_server_start (server, NULL);
+  rep = kvota_test_server_login (server, KVOTA_TEST_REP_A);
+  me = kvota_test_server_request (server, "GET", "/api/v1/me", rep, NULL, 0);
+  kvota_test_assert_status (me, 200);
+  odd = kvota_test_server_request (server, "GET", "/api/v1/no%20such%0Apath", NULL, NULL, 0);
+  kvota_test_assert_status (odd, 404);
+
+  line = g_regex_new ("^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z 127\\.0\\.0\\.1 rep-a "
+                      "GET /api/v1/me 200 \\d+\\.\\d ms$", G_REGEX_MULTILINE, 0, NULL);
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  do
+    {
+      g_clear_pointer (&log, g_free);
+      g_usleep (20 * 1000);
+      g_file_get_contents (server->stderr_path, &log, NULL, NULL);
+    }
+  while ((log == NULL || strstr (log, " 404 ") == NULL) && g_get_monotonic_time () < deadline);
+
+  g_assert_nonnull (log);
+  g_assert_true (g_regex_match (line, log, 0, NULL));
+  /* Whatever a path holds, a request stays one line of space-free fields. */
+  g_assert_nonnull (strstr (log, " - GET /api/v1/no%20such%0Apath 404 "));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -278,6 +315,7 @@ main (int   argc,
   g_test_add_func ("/server/session/throttling", test_session_throttling);
   g_test_add_func ("/server/session/expired", test_session_expired);
   g_test_add_func ("/server/session/blocked", test_session_blocked);
+  g_test_add_func ("/server/session/access-log", test_session_access_log);
 
   return g_test_run ();
 }
