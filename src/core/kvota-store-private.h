@@ -21,6 +21,13 @@ struct _KvotaStore
   /* Prepared statements by the address of their SQL text, which is
    * always a string literal. */
   GHashTable *statements;
+
+  /* What kvota_store_get_version() saw last, and the version it gave. */
+  gint64      seen_data_version;
+  gint64      seen_changes;
+  guint64     rollbacks;
+  guint64     seen_rollbacks;
+  guint64     version;
 };
 
 /* The sector of the holder of an account: the one of the latest applied

@@ -544,6 +544,8 @@ _kvota_store_commit (KvotaStore  *self,
 void
 _kvota_store_rollback (KvotaStore *self)
 {
+  /* What was read since the transaction began may be undone too. */
+  self->rollbacks++;
   if (!sqlite3_get_autocommit (self->db))
     sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
 }
@@ -671,6 +673,27 @@ failed:
 }
 
 /* Public API */
+
+/**
+ * kvota_principal_copy:
+ * @principal: a #KvotaPrincipal
+ *
+ * Returns: (transfer full): a copy of @principal
+ */
+KvotaPrincipal *
+kvota_principal_copy (const KvotaPrincipal *principal)
+{
+  KvotaPrincipal *copy;
+
+  g_return_val_if_fail (principal != NULL, NULL);
+
+  copy = g_memdup2 (principal, sizeof *principal);
+  copy->username = g_strdup (principal->username);
+  copy->account = g_strdup (principal->account);
+  copy->expires = principal->expires != NULL ? g_date_time_ref (principal->expires) : NULL;
+
+  return copy;
+}
 
 void
 kvota_principal_free (KvotaPrincipal *principal)
@@ -835,6 +858,46 @@ failed:
     g_unlink (partial);
     return FALSE;
   }
+}
+
+/**
+ * kvota_store_get_version:
+ * @self: a #KvotaStore
+ *
+ * What the caller read from the registry stays true while this number
+ * stays the same: it changes after every write through @self (including
+ * one rolled back) and after every commit by another connection to the
+ * same file, such as kvotactl's. Checking costs one small read.
+ *
+ * Returns: the registry's version as this store sees it
+ */
+guint64
+kvota_store_get_version (KvotaStore *self)
+{
+  g_autoptr(sqlite3_stmt) statement = NULL;
+  gint64 data_version = -1;
+  gint64 changes;
+
+  g_return_val_if_fail (KVOTA_IS_STORE (self), 0);
+
+  if ((statement = _kvota_store_prepare (self, "PRAGMA data_version", NULL)) != NULL &&
+      sqlite3_step (statement) == SQLITE_ROW)
+    data_version = sqlite3_column_int64 (statement, 0);
+  changes = sqlite3_total_changes64 (self->db);
+
+  /* Unreadable: nothing read before can be trusted. */
+  if (data_version < 0 ||
+      data_version != self->seen_data_version ||
+      changes != self->seen_changes ||
+      self->rollbacks != self->seen_rollbacks)
+    {
+      self->seen_data_version = data_version;
+      self->seen_changes = changes;
+      self->seen_rollbacks = self->rollbacks;
+      self->version++;
+    }
+
+  return self->version;
 }
 
 /**

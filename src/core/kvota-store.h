@@ -109,6 +109,7 @@ typedef struct
   char   *hash;
 } KvotaAuditEntry;
 
+KvotaPrincipal     *kvota_principal_copy          (const KvotaPrincipal *principal);
 void                kvota_principal_free          (KvotaPrincipal   *principal);
 void                kvota_credentials_free        (KvotaCredentials *credentials);
 void                kvota_two_factor_free         (KvotaTwoFactor   *two_factor);
@@ -121,6 +122,7 @@ const char         *kvota_store_get_path          (KvotaStore       *self);
 gboolean            kvota_store_backup            (KvotaStore       *self,
                                                    const char       *destination,
                                                    GError          **error);
+guint64             kvota_store_get_version       (KvotaStore       *self);
 char               *kvota_store_get_setting       (KvotaStore       *self,
                                                    const char       *key);
 gboolean            kvota_store_set_setting       (KvotaStore       *self,

@@ -98,6 +98,11 @@ struct _KvotaServer
   guint        session_lifetime;
   GHashTable  *attempts_in_flight;  /* username in ASCII lower case → password checks running */
   KvotaAccessLog *access_log;
+
+  /* See _kvota_server_check_caches() */
+  guint64      cache_version;
+  GHashTable  *principals;  /* token hash → KvotaPrincipal */
+  GHashTable  *replies;     /* key from _kvota_request_cached_reply() → GBytes */
 };
 
 extern const KvotaRoute _kvota_routes[];
@@ -105,6 +110,11 @@ extern const guint _kvota_n_routes;
 
 void      _kvota_request_reply_json  (KvotaRequest  *request,
                                       guint          status,
+                                      JsonNode      *node);
+gboolean  _kvota_request_reply_cached (KvotaRequest *request,
+                                      const char    *key);
+void      _kvota_request_reply_json_cached (KvotaRequest *request,
+                                      const char    *key,
                                       JsonNode      *node);
 void      _kvota_request_reply_error (KvotaRequest  *request,
                                       const GError  *error);
@@ -116,6 +126,7 @@ void      _kvota_request_reply_code  (KvotaRequest  *request,
                                       KvotaError     code,
                                       const char    *field);
 void      _kvota_request_finish      (KvotaRequest  *request);
+void      _kvota_server_check_caches (KvotaServer   *self);
 
 typedef gboolean (*KvotaWorkFunc)     (gpointer        data,
                                        GError        **error);

@@ -523,9 +523,10 @@ get_account_cb (KvotaServer  *self,
 {
   g_autoptr(GArray) holdings = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autoptr(JsonBuilder) builder = NULL;
   g_autoptr(JsonNode) node = NULL;
   const char *account = request->params[0];
+  g_autofree char *key = NULL;
 
   if (!may_see_account (self, request, account))
     {
@@ -533,12 +534,18 @@ get_account_cb (KvotaServer  *self,
       return;
     }
 
+  /* Clients read balances far more often than the ledger moves. */
+  key = g_strconcat ("account ", account, NULL);
+  if (_kvota_request_reply_cached (request, key))
+    return;
+
   if ((holdings = kvota_store_get_holdings (self->store, account, &error)) == NULL)
     {
       _kvota_request_reply_error (request, error);
       return;
     }
 
+  builder = json_builder_new_immutable ();
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "account");
   json_builder_add_string_value (builder, account);
@@ -552,7 +559,7 @@ get_account_cb (KvotaServer  *self,
   json_builder_end_object (builder);
   node = json_builder_get_root (builder);
 
-  _kvota_request_reply_json (request, SOUP_STATUS_OK, node);
+  _kvota_request_reply_json_cached (request, key, node);
 }
 
 /* Ledger operations */

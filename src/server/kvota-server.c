@@ -253,28 +253,80 @@ _kvota_request_actor (KvotaRequest *request)
   return request->principal != NULL ? request->principal->username : "anonymous";
 }
 
+static void
+reply_data (KvotaRequest *request,
+            guint         status,
+            GBytes       *data)
+{
+  SoupServerMessage *message = request->message;
+
+  soup_server_message_set_status (message, status, NULL);
+  soup_message_headers_replace (soup_server_message_get_response_headers (message),
+                                "Cache-Control", "no-store");
+  if (data != NULL)
+    {
+      soup_message_headers_set_content_type (soup_server_message_get_response_headers (message),
+                                             "application/json; charset=utf-8", NULL);
+      soup_message_body_truncate (soup_server_message_get_response_body (message));
+      soup_message_body_append_bytes (soup_server_message_get_response_body (message), data);
+    }
+}
+
+static GBytes *
+generate (JsonNode *node)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  char *data;
+  gsize length;
+
+  json_generator_set_root (generator, node);
+  data = json_generator_to_data (generator, &length);
+
+  return g_bytes_new_take (data, length);
+}
+
 void
 _kvota_request_reply_json (KvotaRequest *request,
                            guint         status,
                            JsonNode     *node)
 {
-  char *data = NULL;
-  gsize length = 0;
+  g_autoptr(GBytes) data = node != NULL ? generate (node) : NULL;
 
-  if (node != NULL)
-    {
-      g_autoptr(JsonGenerator) generator = json_generator_new ();
+  reply_data (request, status, data);
+}
 
-      json_generator_set_root (generator, node);
-      data = json_generator_to_data (generator, &length);
-    }
+/* Replies that only change with the registry, such as an account's
+ * balance, are encoded once and kept under @key (route and parameters)
+ * until the registry changes; see _kvota_server_check_caches(). Only
+ * for routes that need a session: authenticating the request checked the
+ * registry's version. The caller checks first whether the request may see
+ * the reply at all. */
+gboolean
+_kvota_request_reply_cached (KvotaRequest *request,
+                             const char   *key)
+{
+  GBytes *data;
 
-  soup_server_message_set_status (request->message, status, NULL);
-  soup_message_headers_replace (soup_server_message_get_response_headers (request->message),
-                                "Cache-Control", "no-store");
-  if (data != NULL)
-    soup_server_message_set_response (request->message, "application/json; charset=utf-8",
-                                      SOUP_MEMORY_TAKE, data, length);
+  g_return_val_if_fail (request->principal != NULL, FALSE);
+
+  data = g_hash_table_lookup (request->server->replies, key);
+
+  if (data == NULL)
+    return FALSE;
+
+  reply_data (request, SOUP_STATUS_OK, data);
+  return TRUE;
+}
+
+void
+_kvota_request_reply_json_cached (KvotaRequest *request,
+                                  const char   *key,
+                                  JsonNode     *node)
+{
+  g_autoptr(GBytes) data = generate (node);
+
+  g_hash_table_replace (request->server->replies, g_strdup (key), g_bytes_ref (data));
+  reply_data (request, SOUP_STATUS_OK, data);
 }
 
 /* Every error the server sends goes through here, as
@@ -524,6 +576,27 @@ _kvota_request_finish (KvotaRequest *request)
   request_free (request);
 }
 
+/* What the server read from the registry, kept while the registry's
+ * version stays the same: sessions by their token's hash, and encoded
+ * replies. Any write, by this server or by another program on the same
+ * file, empties both, so nothing is ever served from before a change. */
+#define CACHE_MAX_ENTRIES 4096
+
+void
+_kvota_server_check_caches (KvotaServer *self)
+{
+  guint64 version = kvota_store_get_version (self->store);
+
+  if (version != self->cache_version ||
+      g_hash_table_size (self->principals) > CACHE_MAX_ENTRIES ||
+      g_hash_table_size (self->replies) > CACHE_MAX_ENTRIES)
+    {
+      g_hash_table_remove_all (self->principals);
+      g_hash_table_remove_all (self->replies);
+      self->cache_version = version;
+    }
+}
+
 static gboolean
 authenticate (KvotaServer   *self,
               KvotaRequest  *request,
@@ -531,7 +604,8 @@ authenticate (KvotaServer   *self,
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (request->message);
   const char *authorization = soup_message_headers_get_one (headers, "Authorization");
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) now = NULL;
+  const KvotaPrincipal *known;
   const char *token;
 
   if (authorization == NULL)
@@ -551,9 +625,24 @@ authenticate (KvotaServer   *self,
     token++;
 
   request->token_hash = kvota_token_hash (token);
-  request->principal = kvota_store_lookup_session (self->store, request->token_hash, now, error);
+  _kvota_server_check_caches (self);
 
-  return request->principal != NULL;
+  /* A session seen since the last change: only its end can have come. */
+  known = g_hash_table_lookup (self->principals, request->token_hash);
+  if (known != NULL && g_date_time_to_unix (known->expires) > g_get_real_time () / G_USEC_PER_SEC)
+    {
+      request->principal = kvota_principal_copy (known);
+      return TRUE;
+    }
+
+  now = g_date_time_new_now_utc ();
+  request->principal = kvota_store_lookup_session (self->store, request->token_hash, now, error);
+  if (request->principal == NULL)
+    return FALSE;
+
+  g_hash_table_replace (self->principals, g_strdup (request->token_hash),
+                        kvota_principal_copy (request->principal));
+  return TRUE;
 }
 
 static void
@@ -663,6 +752,8 @@ kvota_server_finalize (GObject *object)
 
   g_clear_pointer (&self->dummy_hash, g_free);
   g_clear_pointer (&self->attempts_in_flight, g_hash_table_unref);
+  g_clear_pointer (&self->principals, g_hash_table_unref);
+  g_clear_pointer (&self->replies, g_hash_table_unref);
 
   G_OBJECT_CLASS (kvota_server_parent_class)->finalize (object);
 }
@@ -684,6 +775,10 @@ kvota_server_init (KvotaServer *self)
   self->session_lifetime = KVOTA_SERVER_DEFAULT_SESSION_LIFETIME;
   self->attempts_in_flight = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->access_log = kvota_access_log_new (STDERR_FILENO);
+  self->principals = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                            (GDestroyNotify) kvota_principal_free);
+  self->replies = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                         (GDestroyNotify) g_bytes_unref);
 
   /* Unknown usernames are checked against this, so that a login takes as
    * long whether or not the user exists. */

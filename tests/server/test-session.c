@@ -267,6 +267,51 @@ test_session_blocked (void)
   g_assert_cmpstr (kvota_test_reply_get_string (admin_me, "user.state"), ==, "active");
 }
 
+/* The server keeps sessions and balances it has read while the registry
+ * stays the same. A change made by another program on the same file, as
+ * kvotactl does, must reach the next request at once. */
+static void
+test_session_changed_elsewhere (void)
+{
+  g_autoptr(KvotaTestServer) server = kvota_test_server_new ();
+  g_autoptr(KvotaStore) store = NULL;
+  g_autoptr(KvotaTransaction) issued = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *rep = NULL;
+  g_autofree char *acct = NULL;
+  KvotaHolding before = { 0, };
+  KvotaHolding after = { 0, };
+
+  kvota_test_server_start (server, NULL);
+  rep = kvota_test_server_login (server, KVOTA_TEST_REP_A);
+  acct = kvota_test_server_login (server, KVOTA_TEST_ACCT_A);
+
+  /* Read twice, so that the second comes from what the server kept. */
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(KvotaTestReply) me = kvota_test_server_request (server, "GET", "/api/v1/me", rep, NULL, 0);
+
+      kvota_test_assert_status (me, 200);
+      kvota_test_server_get_holding (server, acct, server->account_a, "quota", 2014, &before);
+    }
+
+  store = kvota_test_server_open_store (server);
+  issued = kvota_store_issue (store, "test", server->account_a, KVOTA_UNIT_TYPE_QUOTA, 2014, 250, &error);
+  g_assert_no_error (error);
+  kvota_store_set_user_state (store, "test", server->user_ids[KVOTA_TEST_REP_A],
+                              KVOTA_USER_STATE_BLOCKED, "blocked by the operator", &error);
+  g_assert_no_error (error);
+
+  kvota_test_server_get_holding (server, acct, server->account_a, "quota", 2014, &after);
+  g_assert_cmpint (after.available, ==, before.available + 250);
+
+  {
+    g_autoptr(KvotaTestReply) me = kvota_test_server_request (server, "GET", "/api/v1/me", rep, NULL, 0);
+
+    kvota_test_assert_error (me, 403, "user-blocked");
+  }
+}
+
 /* One line a request on standard error: time, peer, user, method, path,
  * status and duration; written soon after, not only at exit. */
 static void
@@ -315,6 +360,7 @@ main (int   argc,
   g_test_add_func ("/server/session/throttling", test_session_throttling);
   g_test_add_func ("/server/session/expired", test_session_expired);
   g_test_add_func ("/server/session/blocked", test_session_blocked);
+  g_test_add_func ("/server/session/changed-elsewhere", test_session_changed_elsewhere);
   g_test_add_func ("/server/session/access-log", test_session_access_log);
 
   return g_test_run ();
