@@ -28,6 +28,10 @@ struct _KvotaStore
   guint64     rollbacks;
   guint64     seen_rollbacks;
   guint64     version;
+
+  /* Inside kvota_store_begin_group(): how many operations are open. */
+  gboolean    in_group;
+  guint       group_depth;
 };
 
 /* The sector of the holder of an account: the one of the latest applied

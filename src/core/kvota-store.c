@@ -529,6 +529,23 @@ gboolean
 _kvota_store_begin (KvotaStore  *self,
                     GError     **error)
 {
+  /* Inside a group each operation is a savepoint of the group's
+   * transaction: undone alone when it fails, durable with the others. */
+  if (self->in_group)
+    {
+      /* An I/O error can end the whole transaction: then the group is
+       * lost, and nothing may go on as if it were still open. */
+      if (sqlite3_get_autocommit (self->db))
+        {
+          kvota_set_error (error, KVOTA_ERROR_STORAGE, NULL);
+          return FALSE;
+        }
+      if (!exec (self, "SAVEPOINT kvota_operation", error))
+        return FALSE;
+      self->group_depth++;
+      return TRUE;
+    }
+
   /* IMMEDIATE takes the write lock up front, so a transaction never fails
    * half-way because another writer got there first. */
   return exec (self, "BEGIN IMMEDIATE", error);
@@ -538,6 +555,15 @@ gboolean
 _kvota_store_commit (KvotaStore  *self,
                      GError     **error)
 {
+  if (self->in_group)
+    {
+      g_assert (self->group_depth > 0);
+      if (!exec (self, "RELEASE kvota_operation", error))
+        return FALSE;
+      self->group_depth--;
+      return TRUE;
+    }
+
   return exec (self, "COMMIT", error);
 }
 
@@ -546,6 +572,17 @@ _kvota_store_rollback (KvotaStore *self)
 {
   /* What was read since the transaction began may be undone too. */
   self->rollbacks++;
+
+  if (self->in_group)
+    {
+      if (self->group_depth > 0)
+        {
+          sqlite3_exec (self->db, "ROLLBACK TO kvota_operation; RELEASE kvota_operation", NULL, NULL, NULL);
+          self->group_depth--;
+        }
+      return;
+    }
+
   if (!sqlite3_get_autocommit (self->db))
     sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
 }
@@ -858,6 +895,65 @@ failed:
     g_unlink (partial);
     return FALSE;
   }
+}
+
+/**
+ * kvota_store_begin_group:
+ * @self: a #KvotaStore
+ * @error: return location for a #GError, or %NULL
+ *
+ * Starts a group commit: the operations until kvota_store_end_group()
+ * each succeed or fail alone, as always, but become durable together in
+ * one commit, so that many cost the disk one flush. Nothing they did may
+ * be reported as done before kvota_store_end_group() succeeds.
+ *
+ * Returns: %TRUE when the group began
+ */
+gboolean
+kvota_store_begin_group (KvotaStore  *self,
+                         GError     **error)
+{
+  g_return_val_if_fail (KVOTA_IS_STORE (self), FALSE);
+  g_return_val_if_fail (!self->in_group, FALSE);
+
+  if (!exec (self, "BEGIN IMMEDIATE", error))
+    return FALSE;
+
+  self->in_group = TRUE;
+  self->group_depth = 0;
+  return TRUE;
+}
+
+/**
+ * kvota_store_end_group:
+ * @self: a #KvotaStore
+ * @error: return location for a #GError, or %NULL
+ *
+ * Commits the group kvota_store_begin_group() started.
+ *
+ * Returns: %TRUE when every operation of the group is durable; on
+ *   %FALSE none of them happened
+ */
+gboolean
+kvota_store_end_group (KvotaStore  *self,
+                       GError     **error)
+{
+  g_return_val_if_fail (KVOTA_IS_STORE (self), FALSE);
+  g_return_val_if_fail (self->in_group, FALSE);
+  g_return_val_if_fail (self->group_depth == 0, FALSE);
+
+  self->in_group = FALSE;
+  if (sqlite3_get_autocommit (self->db))
+    {
+      self->rollbacks++;
+      kvota_set_error (error, KVOTA_ERROR_STORAGE, NULL);
+      return FALSE;
+    }
+  if (exec (self, "COMMIT", error))
+    return TRUE;
+
+  _kvota_store_rollback (self);
+  return FALSE;
 }
 
 /**

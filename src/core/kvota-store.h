@@ -123,6 +123,10 @@ gboolean            kvota_store_backup            (KvotaStore       *self,
                                                    const char       *destination,
                                                    GError          **error);
 guint64             kvota_store_get_version       (KvotaStore       *self);
+gboolean            kvota_store_begin_group       (KvotaStore       *self,
+                                                   GError          **error);
+gboolean            kvota_store_end_group         (KvotaStore       *self,
+                                                   GError          **error);
 char               *kvota_store_get_setting       (KvotaStore       *self,
                                                    const char       *key);
 gboolean            kvota_store_set_setting       (KvotaStore       *self,

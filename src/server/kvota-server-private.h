@@ -58,6 +58,9 @@ typedef enum
   ROUTE_DEFAULT = 0,
   /* Open to a session that may only set up two-factor login. */
   ROUTE_DURING_ENROLMENT = 1 << 0,
+  /* A ledger operation that may share its commit with others arriving
+   * together; its handler answers before it returns. See group_commit_cb(). */
+  ROUTE_GROUP_COMMIT = 1 << 1,
 } KvotaRouteFlags;
 
 typedef struct
@@ -102,7 +105,11 @@ struct _KvotaServer
   /* See _kvota_server_check_caches() */
   guint64      cache_version;
   GHashTable  *principals;  /* token hash → KvotaPrincipal */
-  GHashTable  *replies;     /* key from _kvota_request_cached_reply() → GBytes */
+  GHashTable  *replies;     /* key from _kvota_request_reply_cached() → GBytes */
+
+  /* Ledger operations waiting for the next group commit, in order */
+  GPtrArray   *group;
+  guint        group_commit_id;
 };
 
 extern const KvotaRoute _kvota_routes[];

@@ -971,14 +971,15 @@ const KvotaRoute _kvota_routes[] = {
               _kvota_account_statement_cb },
   { "POST",   "/api/v1/issuances", ACCESS_ADMINISTRATOR, 0, issue_cb },
   { "POST",   "/api/v1/transfers", ACCESS_REPRESENTATIVE (KVOTA_HOLDER_TYPE_INDIVIDUAL),
-              KVOTA_SERVER_MAX_DOCUMENT_BODY * 2, _kvota_propose_transfer_cb },
+              KVOTA_SERVER_MAX_DOCUMENT_BODY * 2, _kvota_propose_transfer_cb, ROUTE_GROUP_COMMIT },
   { "GET",    "/api/v1/transactions", ACCESS_OVERSIGHT | ACCESS_HOLDERS | ACCESS_INTERMEDIARIES, 0,
               _kvota_list_transactions_cb },
   { "GET",    "/api/v1/transactions/{id}", ACCESS_OVERSIGHT | ACCESS_HOLDERS | ACCESS_INTERMEDIARIES, 0,
               get_transaction_cb },
-  { "POST",   "/api/v1/transactions/{id}/confirm", ACCESS_ADMINISTRATOR, 0, confirm_transaction_cb },
-  { "POST",   "/api/v1/transactions/{id}/reject", ACCESS_ADMINISTRATOR, 0, reject_transaction_cb },
-  { "POST",   "/api/v1/transactions/{id}/cancel", ACCESS_REPRESENTATIVE (KVOTA_HOLDER_TYPE_INDIVIDUAL), 0, cancel_transaction_cb },
+  { "POST",   "/api/v1/transactions/{id}/confirm", ACCESS_ADMINISTRATOR, 0, confirm_transaction_cb, ROUTE_GROUP_COMMIT },
+  { "POST",   "/api/v1/transactions/{id}/reject", ACCESS_ADMINISTRATOR, 0, reject_transaction_cb, ROUTE_GROUP_COMMIT },
+  { "POST",   "/api/v1/transactions/{id}/cancel", ACCESS_REPRESENTATIVE (KVOTA_HOLDER_TYPE_INDIVIDUAL), 0, cancel_transaction_cb,
+              ROUTE_GROUP_COMMIT },
   { "POST",   "/api/v1/mandates", ACCESS_REPRESENTATIVE (KVOTA_HOLDER_TYPE_NATURE_USER), 0, _kvota_choose_intermediary_cb },
   { "GET",    "/api/v1/mandates", ACCESS_OVERSIGHT | ACCESS_REPRESENTATIVE (KVOTA_HOLDER_TYPE_NATURE_USER) |
                                   ACCESS_ACCOUNTANT (KVOTA_HOLDER_TYPE_NATURE_USER) | ACCESS_INTERMEDIARIES, 0,
@@ -994,7 +995,7 @@ const KvotaRoute _kvota_routes[] = {
               _kvota_withdraw_sale_cb },
   { "POST",   "/api/v1/sale-orders/{id}/transfers", ACCESS_REPRESENTATIVE (KVOTA_HOLDER_TYPE_BROKER) |
                                                     ACCESS_REPRESENTATIVE (KVOTA_HOLDER_TYPE_TRADER),
-              KVOTA_SERVER_MAX_DOCUMENT_BODY * 2, _kvota_propose_sale_cb },
+              KVOTA_SERVER_MAX_DOCUMENT_BODY * 2, _kvota_propose_sale_cb, ROUTE_GROUP_COMMIT },
   { "POST",   "/api/v1/buy-requests", ACCESS_REPRESENTATIVE (KVOTA_HOLDER_TYPE_NATURE_USER), 0,
               _kvota_create_buy_request_cb },
   { "GET",    "/api/v1/buy-requests", ACCESS_OVERSIGHT | ACCESS_REPRESENTATIVE (KVOTA_HOLDER_TYPE_NATURE_USER) |

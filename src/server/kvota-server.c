@@ -687,6 +687,97 @@ early_handler_cb (SoupServer        *server,
     }
 }
 
+/* Whether the request's session may call its route. */
+static gboolean
+check_access (KvotaServer   *self,
+              KvotaRequest  *request,
+              GError       **error)
+{
+  if (request->route->access == ACCESS_PUBLIC)
+    return TRUE;
+
+  g_clear_pointer (&request->principal, kvota_principal_free);
+  g_clear_pointer (&request->token_hash, g_free);
+  if (!authenticate (self, request, error))
+    return FALSE;
+
+  if (request->principal->enrolment_only &&
+      (request->route->flags & ROUTE_DURING_ENROLMENT) == 0)
+    {
+      kvota_set_error (error, KVOTA_ERROR_TWO_FACTOR_REQUIRED, NULL);
+      return FALSE;
+    }
+
+  if ((principal_access (request->principal) & request->route->access) == 0)
+    {
+      kvota_set_error (error, KVOTA_ERROR_FORBIDDEN, NULL);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Group commit. Ledger operations whose requests arrive together, read in
+ * the same turn of the main loop, are carried out one after another in one
+ * SQLite transaction, each as its own savepoint, which is committed once
+ * the main loop has nothing else ready: one flush of the disk for all of
+ * them. Their replies wait for that commit; if it fails, each of them says
+ * so and none happened. Any other request first runs the waiting ones, so
+ * that every request finds the registry as the requests before it left it.
+ * Each operation checks its session again when it runs: a block or a
+ * logout that came between counts. */
+static void
+run_group (KvotaServer *self)
+{
+  g_autoptr(GPtrArray) group = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean together;
+
+  g_clear_handle_id (&self->group_commit_id, g_source_remove);
+  if (self->group->len == 0)
+    return;
+
+  group = g_steal_pointer (&self->group);
+  self->group = g_ptr_array_new ();
+
+  /* Without a transaction (another program holds the registry's write
+   * lock for longer than the store waits), each operation runs alone. */
+  together = kvota_store_begin_group (self->store, &error);
+  if (!together)
+    g_warning ("Ledger operations run one by one: %s", error->message);
+
+  for (guint i = 0; i < group->len; i++)
+    {
+      KvotaRequest *request = g_ptr_array_index (group, i);
+      g_autoptr(GError) denied = NULL;
+
+      if (check_access (self, request, &denied))
+        request->route->handler (self, request);
+      else
+        _kvota_request_reply_error (request, denied);
+    }
+
+  if (together && !kvota_store_end_group (self->store, &error))
+    {
+      for (guint i = 0; i < group->len; i++)
+        _kvota_request_reply_error (g_ptr_array_index (group, i), error);
+    }
+
+  for (guint i = 0; i < group->len; i++)
+    _kvota_request_finish (g_ptr_array_index (group, i));
+}
+
+static gboolean
+group_commit_cb (gpointer user_data)
+{
+  KvotaServer *self = user_data;
+
+  self->group_commit_id = 0;
+  run_group (self);
+
+  return G_SOURCE_REMOVE;
+}
+
 static void
 handler_cb (SoupServer        *server,
             SoupServerMessage *message,
@@ -712,14 +803,23 @@ handler_cb (SoupServer        *server,
     kvota_set_error (&error,
                      path_known ? KVOTA_ERROR_METHOD_NOT_ALLOWED : KVOTA_ERROR_NOT_FOUND,
                      NULL);
-  else if (request->route->access != ACCESS_PUBLIC &&
-           authenticate (self, request, &error))
+  else if ((request->route->flags & ROUTE_GROUP_COMMIT) != 0)
     {
-      if (request->principal->enrolment_only &&
-          (request->route->flags & ROUTE_DURING_ENROLMENT) == 0)
-        kvota_set_error (&error, KVOTA_ERROR_TWO_FACTOR_REQUIRED, NULL);
-      else if ((principal_access (request->principal) & request->route->access) == 0)
-        kvota_set_error (&error, KVOTA_ERROR_FORBIDDEN, NULL);
+      /* Refused at once when it is refused; otherwise it joins the group. */
+      if (check_access (self, request, &error))
+        {
+          request->paused = TRUE;
+          soup_server_message_pause (message);
+          g_ptr_array_add (self->group, request);
+          if (self->group_commit_id == 0)
+            self->group_commit_id = g_idle_add (group_commit_cb, self);
+          return;
+        }
+    }
+  else
+    {
+      run_group (self);
+      check_access (self, request, &error);
     }
 
   if (error != NULL)
@@ -735,6 +835,11 @@ static void
 kvota_server_dispose (GObject *object)
 {
   KvotaServer *self = (KvotaServer *)object;
+
+  /* What was received is answered, as far as the clients still listen. */
+  if (self->group != NULL)
+    run_group (self);
+  g_clear_pointer (&self->group, g_ptr_array_unref);
 
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);
@@ -777,6 +882,7 @@ kvota_server_init (KvotaServer *self)
   self->access_log = kvota_access_log_new (STDERR_FILENO);
   self->principals = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                             (GDestroyNotify) kvota_principal_free);
+  self->group = g_ptr_array_new ();
   self->replies = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                          (GDestroyNotify) g_bytes_unref);
 

@@ -561,6 +561,28 @@ stop_timeout_cb (gpointer user_data)
 }
 
 /**
+ * kvota_test_server_kill:
+ * @self: a #KvotaTestServer
+ *
+ * Ends the server with SIGKILL, as a power cut would: nothing it has not
+ * written yet gets written. kvota_test_server_start() starts it again on
+ * the same registry.
+ */
+void
+kvota_test_server_kill (KvotaTestServer *self)
+{
+  g_assert_nonnull (self->process);
+
+  g_subprocess_force_exit (self->process);
+  g_subprocess_wait (self->process, NULL, NULL);
+  g_assert_false (g_subprocess_get_if_exited (self->process));
+
+  g_clear_object (&self->stdout_stream);
+  g_clear_object (&self->process);
+  g_clear_pointer (&self->base_url, g_free);
+}
+
+/**
  * kvota_test_server_stop:
  * @self: a #KvotaTestServer
  *

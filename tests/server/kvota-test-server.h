@@ -96,6 +96,7 @@ KvotaTestServer *kvota_test_server_new_empty     (void);
 void             kvota_test_server_start         (KvotaTestServer *self,
                                                   ...) G_GNUC_NULL_TERMINATED;
 void             kvota_test_server_stop          (KvotaTestServer *self);
+void             kvota_test_server_kill          (KvotaTestServer *self);
 void             kvota_test_server_free          (KvotaTestServer *self);
 
 SoupMessage     *kvota_test_server_message_new   (KvotaTestServer *self,

@@ -713,6 +713,66 @@ test_races_confirm_twice (Fixture       *f,
   stop_and_verify (f);
 }
 
+/* Confirmations that arrive together share one commit (the server's group
+ * commit): each succeeds or fails alone all the same, and each that was
+ * answered as done survives the server being killed right after. */
+static void
+test_races_group_commit (Fixture       *f,
+                         gconstpointer  user_data)
+{
+  KvotaTestServer *server = f->server;
+  g_autoptr(Race) race = race_new (server);
+  g_autofree char *missing = decide_path (999999, "confirm");
+  g_autofree char *twice = NULL;
+  g_autofree char *paths[5] = { NULL, };
+  gint64 ids[5];
+  guint audit_before;
+
+  issue (f, server->account_a, 10000);
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      ids[i] = propose_transfer (f, server->account_b, 100 * (i + 1));
+      paths[i] = decide_path (ids[i], "confirm");
+      race_add (race, i % 2 == 0 ? "admin" : "admin2", i % 2 == 0 ? f->admin : f->admin2, paths[i], NULL);
+    }
+  /* The third again, by the other administrator, and one that is not there. */
+  twice = decide_path (ids[2], "confirm");
+  race_add (race, "admin2", f->admin2, twice, NULL);
+  race_add (race, "admin", f->admin, missing, NULL);
+  audit_before = kvota_test_server_count_audit (server, f->admin);
+
+  race_run (race);
+
+  g_assert_cmpuint (race_count (race, 200), ==, 5);
+  g_assert_cmpuint (race_count (race, 409), ==, 1);
+  kvota_test_assert_error (race_reply (race, 6), 404, "not-found");
+  for (guint i = 0; i < 5; i++)
+    {
+      KvotaTestReply *reply = race_reply (race, i == 2 && race_reply (race, 2)->status != 200 ? 5 : i);
+
+      kvota_test_assert_status (reply, 200);
+      g_assert_cmpint (kvota_test_reply_get_int (reply, "transaction.id"), ==, ids[i]);
+      g_assert_cmpstr (kvota_test_reply_get_string (reply, "transaction.state"), ==, "completed");
+    }
+
+  /* Answered means written: a power cut now loses none of it. */
+  kvota_test_server_kill (server);
+  kvota_test_server_start (server, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      g_autoptr(KvotaTestReply) transaction = get_transaction (f, ids[i]);
+
+      g_assert_cmpstr (kvota_test_reply_get_string (transaction, "transaction.state"), ==, "completed");
+      g_assert_cmpuint (count_audit_transaction (f, "ledger.transfer.confirm", ids[i]), ==, 1);
+    }
+  assert_holding (f, server->account_a, 10000 - 1500, 0, 0);
+  assert_holding (f, server->account_b, 1500, 0, 0);
+  g_assert_cmpuint (kvota_test_server_count_audit (server, f->admin), ==, audit_before + 5);
+  assert_balanced (f);
+  stop_and_verify (f);
+}
+
 /* A decision against another one on the same transfer: an administrator
  * confirms while another rejects it, or while A cancels its own. Exactly
  * one wins, and the units are where the winner put them. */
@@ -1585,6 +1645,8 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add ("/server/races/confirm-twice", Fixture, NULL, fixture_set_up, test_races_confirm_twice,
+              fixture_tear_down);
+  g_test_add ("/server/races/group-commit", Fixture, NULL, fixture_set_up, test_races_group_commit,
               fixture_tear_down);
   g_test_add ("/server/races/confirm-reject", Fixture, NULL, fixture_set_up, test_races_confirm_reject,
               fixture_tear_down);
