@@ -18,8 +18,9 @@
 #   confirm   durable transfer confirmations through the store, one after
 #             another: at least half the rate of a plain SQLite loop of
 #             durable single-row commits (WAL, synchronous=FULL) in the same
-#             directory. The same through the server's HTTP API is shown
-#             beside it ("confirm over HTTP") against the same target.
+#             directory. The same through the server's HTTP API, driven by
+#             wrk with tests/bench/confirm.lua, is shown beside it
+#             ("confirm over HTTP") against the same target.
 #
 #   python3 tests/bench/registry-bench.py BUILD_DIR [--transfers N] [--accounts N]
 #           [--registry PATH] [--regenerate] [--only report,history,balance,confirm]
@@ -53,7 +54,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 
 ADMIN = ("bench-admin", "bench-admin-pass-0001")
@@ -459,43 +459,36 @@ def propose(client, registry, vintage):
 
 def bench_confirm_server(args, programs, registry, server, tokens):
     """Rounds of: the reference's commits, then as many transfers proposed
-    (not timed) and confirmed over HTTP (timed) by --confirm-clients
-    administrators' connections at once, each one request at a time."""
+    (not timed) and confirmed over HTTP (timed) by wrk with
+    --confirm-clients administrators' connections at once, each one request
+    at a time (tests/bench/confirm.lua)."""
     directory = os.path.dirname(os.path.abspath(registry.path))
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "confirm.lua")
     holder = Client(server, tokens["holder"])
-    admins = [Client(server, tokens["admin"]) for _ in range(args.confirm_clients)]
     vintage = registry.last_year
     reference_time = confirm_time = 0
     ratios = []
-    errors = []
 
-    def confirm_all(client, ids):
-        try:
-            for transaction in ids:
-                client.json("POST", "/api/v1/transactions/%d/confirm" % transaction, expect=(200,))
-        except Exception as error:
-            errors.append(error)
-
-    for _ in range(args.rounds_confirm):
-        floor_rate = float(key_values(run([programs["bench-store"], "reference", directory,
-                                           str(args.confirmations)]))["per_s"])
-        ids = [propose(holder, registry, vintage) for _ in range(args.confirmations)]
-        threads = [threading.Thread(target=confirm_all, args=(admin, ids[i::len(admins)]))
-                   for i, admin in enumerate(admins)]
-        started = time.perf_counter()
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        elapsed = time.perf_counter() - started
-        if errors:
-            fail(str(errors[0]))
-        reference_time += args.confirmations / floor_rate
-        confirm_time += elapsed
-        ratios.append(args.confirmations / elapsed / floor_rate)
+    with tempfile.NamedTemporaryFile("w", prefix="kvota-confirm-", suffix=".txt") as ids_file:
+        for _ in range(args.rounds_confirm):
+            floor_rate = float(key_values(run([programs["bench-store"], "reference", directory,
+                                               str(args.confirmations)]))["per_s"])
+            ids = [propose(holder, registry, vintage) for _ in range(args.confirmations)]
+            ids_file.seek(0)
+            ids_file.truncate()
+            ids_file.write("".join("%d\n" % i for i in ids))
+            ids_file.flush()
+            out = key_values(run(pinned(["wrk", "-t1", "-c%d" % args.confirm_clients, "-d600s",
+                                         "-H", "Authorization: Bearer " + tokens["admin"], "-s", script,
+                                         server.url + "/", "--", ids_file.name], "wrk")))
+            if int(out.get("confirmed", 0)) != len(ids):
+                fail("confirmations over HTTP: %s confirmed, %s failed; first failure: %s" % (
+                    out.get("confirmed"), out.get("failed"), out.get("first_failure", "-")))
+            elapsed = float(out["seconds"])
+            reference_time += args.confirmations / floor_rate
+            confirm_time += elapsed
+            ratios.append(args.confirmations / elapsed / floor_rate)
     holder.close()
-    for admin in admins:
-        admin.close()
     n = args.confirmations * args.rounds_confirm
     return n / reference_time, n / confirm_time, statistics.median(ratios), ratios
 
@@ -563,7 +556,7 @@ def main():
             fail("%s is missing: meson compile -C %s kvota-server bench-registry bench-store bench-soup-floor"
                  % (path, build))
     only = set(args.only.split(","))
-    if "balance" in only and shutil.which("wrk") is None:
+    if ("balance" in only or "confirm" in only) and shutil.which("wrk") is None:
         fail("wrk is missing (Debian: apt-get install wrk)")
 
     path = make_registry(args, programs)
