@@ -726,6 +726,8 @@ check_access (KvotaServer   *self,
  * that every request finds the registry as the requests before it left it.
  * Each operation checks its session again when it runs: a block or a
  * logout that came between counts. */
+#define GROUP_MAX_OPERATIONS 64
+
 static void
 run_group (KvotaServer *self)
 {
@@ -811,7 +813,10 @@ handler_cb (SoupServer        *server,
           request->paused = TRUE;
           soup_server_message_pause (message);
           g_ptr_array_add (self->group, request);
-          if (self->group_commit_id == 0)
+          /* A loop that never rests must not hold replies back for long. */
+          if (self->group->len >= GROUP_MAX_OPERATIONS)
+            run_group (self);
+          else if (self->group_commit_id == 0)
             self->group_commit_id = g_idle_add (group_commit_cb, self);
           return;
         }
