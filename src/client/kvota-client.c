@@ -31,6 +31,10 @@ struct _KvotaClient
   /* The signed-in session: its token, expiry and user. */
   KvotaSession *login;
   gboolean      enrolment_required;
+
+  /* The application the last login was refused for, as the server
+   * described it; see kvota_client_get_refused_application(). */
+  KvotaApplication *refused_application;
 };
 
 typedef enum
@@ -177,6 +181,25 @@ describe_network_error (const GError *error,
   return g_error_new (error->domain, error->code,
                       _("Could not reach the registry at %s. Check the server address and your network connection, or try again later."),
                       server);
+}
+
+static void
+remember_refused_application (KvotaClient *self,
+                              JsonNode    *root)
+{
+  g_autoptr(GError) error = NULL;
+  JsonObject *error_object;
+  JsonNode *application;
+
+  g_clear_pointer (&self->refused_application, kvota_application_free);
+
+  error_object = json_object_get_object_member (json_node_get_object (root), "error");
+  if ((application = json_object_get_member (error_object, "application")) == NULL)
+    return;
+
+  self->refused_application = kvota_application_from_json (application, &error);
+  if (self->refused_application == NULL)
+    g_debug ("Unexpected application in a refused login: %s", error->message);
 }
 
 static GError *
@@ -344,6 +367,11 @@ request_sent_cb (GObject      *object,
 
   error = error_from_reply (request, status, root);
 
+  /* An applicant's login is refused with its application's details. */
+  if (g_error_matches (error, KVOTA_ERROR, KVOTA_ERROR_APPLICATION_PENDING) ||
+      g_error_matches (error, KVOTA_ERROR, KVOTA_ERROR_APPLICATION_DECLINED))
+    remember_refused_application (self, root);
+
   /* Whoever made the request still gets the error; the window hears
    * once that the session is over and goes back to the login page. */
   if ((request->flags & REQUEST_AUTHENTICATED) != 0 &&
@@ -444,6 +472,7 @@ kvota_client_finalize (GObject *object)
   KvotaClient *self = (KvotaClient *)object;
 
   g_clear_pointer (&self->login, kvota_session_free);
+  g_clear_pointer (&self->refused_application, kvota_application_free);
   g_clear_pointer (&self->base_uri, g_uri_unref);
   g_clear_pointer (&self->base_url, g_free);
 
@@ -749,6 +778,8 @@ kvota_client_log_in_async (KvotaClient         *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, kvota_client_log_in_async);
 
+  g_clear_pointer (&self->refused_application, kvota_application_free);
+
   builder = json_builder_new_immutable ();
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "username");
@@ -776,6 +807,24 @@ kvota_client_log_in_finish (KvotaClient   *self,
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * kvota_client_get_refused_application:
+ * @self: a #KvotaClient
+ *
+ * After a login refused with %KVOTA_ERROR_APPLICATION_PENDING or
+ * %KVOTA_ERROR_APPLICATION_DECLINED: the applicant's application as the
+ * server described it (who decided it is left out).
+ *
+ * Returns: (transfer none) (nullable): the application, or %NULL
+ */
+const KvotaApplication *
+kvota_client_get_refused_application (KvotaClient *self)
+{
+  g_return_val_if_fail (KVOTA_IS_CLIENT (self), NULL);
+
+  return self->refused_application;
 }
 
 static void

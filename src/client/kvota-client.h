@@ -44,6 +44,7 @@ void             kvota_client_log_in_async           (KvotaClient          *self
 gboolean         kvota_client_log_in_finish          (KvotaClient          *self,
                                                       GAsyncResult         *result,
                                                       GError              **error);
+const KvotaApplication *kvota_client_get_refused_application (KvotaClient   *self);
 void             kvota_client_log_out_async          (KvotaClient          *self,
                                                       GCancellable         *cancellable,
                                                       GAsyncReadyCallback   callback,

@@ -1041,9 +1041,11 @@ kvota_registration_page_show_login_error (KvotaRegistrationPage *self,
 
   declined = g_error_matches (error, KVOTA_ERROR, KVOTA_ERROR_APPLICATION_DECLINED);
 
-  /* The login's error says the state and the reason; the details are
-   * known when the application was sent from here. */
-  if (self->application != NULL && g_strcmp0 (self->application->username, username) == 0)
+  /* The login's error says the state and the reason, and carries the
+   * details; failing those, the application sent from here has them. */
+  application = kvota_client_get_refused_application (self->client);
+  if (application == NULL &&
+      self->application != NULL && g_strcmp0 (self->application->username, username) == 0)
     application = self->application;
 
   show_application (self, application, declined,

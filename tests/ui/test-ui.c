@@ -1174,6 +1174,22 @@ test_applications_confirm (void)
   kvota_test_assert_error (login, 403, "application-pending");
   g_clear_pointer (&login, kvota_test_reply_free);
 
+  /* Logging in from a desktop that did not send it, the applicant sees
+   * its application as the registry holds it. */
+  window = open_window ();
+  type_login (window, APPLICANT_USERNAME, APPLICANT_PASSWORD);
+  kvota_ui_wait_until (g_str_equal (visible_child_name (kvota_ui_find (window, "stack")), "registration"),
+                       "the refused login shows the application");
+  page = gtk_stack_get_child_by_name (GTK_STACK (kvota_ui_find (window, "stack")), "registration");
+  kvota_ui_wait_until (kvota_ui_is_showing (kvota_ui_find (page, "company_row")), "the application’s details show");
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (kvota_ui_find (page, "company_row"))), ==,
+                   APPLICANT_NAME_RU);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (kvota_ui_find (page, "app_bin_row"))), ==, bin);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (kvota_ui_find (page, "app_username_row"))), ==,
+                   APPLICANT_USERNAME);
+  screenshot (window, "application-after-login");
+  close_window (window);
+
   window = log_in ("admin");
   page = open_page (window, "applications");
   wait_for_content (page);
