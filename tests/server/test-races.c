@@ -724,7 +724,7 @@ test_races_group_commit (Fixture       *f,
   g_autoptr(Race) race = race_new (server);
   g_autofree char *missing = decide_path (999999, "confirm");
   g_autofree char *twice = NULL;
-  g_autofree char *paths[5] = { NULL, };
+  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
   gint64 ids[5];
   guint audit_before;
 
@@ -732,8 +732,9 @@ test_races_group_commit (Fixture       *f,
   for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
     {
       ids[i] = propose_transfer (f, server->account_b, 100 * (i + 1));
-      paths[i] = decide_path (ids[i], "confirm");
-      race_add (race, i % 2 == 0 ? "admin" : "admin2", i % 2 == 0 ? f->admin : f->admin2, paths[i], NULL);
+      g_ptr_array_add (paths, decide_path (ids[i], "confirm"));
+      race_add (race, i % 2 == 0 ? "admin" : "admin2", i % 2 == 0 ? f->admin : f->admin2,
+                g_ptr_array_index (paths, i), NULL);
     }
   /* The third again, by the other administrator, and one that is not there. */
   twice = decide_path (ids[2], "confirm");
