@@ -50,9 +50,15 @@ typedef enum
 
 typedef struct
 {
-  SoupMessage  *message;
-  char         *server;         /* host[:port], for messages */
-  RequestFlags  flags;
+  SoupMessage         *message;
+  char                *server;         /* host[:port], for messages */
+  RequestFlags         flags;
+
+  /* For kvota_client_upload_async() */
+  KvotaClientProgress  progress;
+  gpointer             progress_data;
+  goffset              sent;
+  goffset              total;
 } Request;
 
 G_DEFINE_FINAL_TYPE (KvotaClient, kvota_client, G_TYPE_OBJECT)
@@ -81,6 +87,8 @@ request_free (gpointer data)
 {
   Request *request = data;
 
+  if (request->message != NULL)
+    g_signal_handlers_disconnect_by_data (request->message, request);
   g_clear_object (&request->message);
   g_free (request->server);
   g_free (request);
@@ -387,11 +395,24 @@ request_sent_cb (GObject      *object,
 }
 
 static void
+wrote_body_data_cb (SoupMessage *message,
+                    guint        chunk_size,
+                    gpointer     user_data)
+{
+  Request *request = user_data;
+
+  request->sent = MIN (request->sent + (goffset) chunk_size, request->total);
+  request->progress (request->sent, request->total, request->progress_data);
+}
+
+static void
 request_async_full (KvotaClient         *self,
                     const char          *method,
                     const char          *path,
                     JsonNode            *body,
                     RequestFlags         flags,
+                    KvotaClientProgress  progress,
+                    gpointer             progress_data,
                     GCancellable        *cancellable,
                     GAsyncReadyCallback  callback,
                     gpointer             user_data)
@@ -444,6 +465,14 @@ request_async_full (KvotaClient         *self,
       soup_message_set_request_body_from_bytes (request->message, "application/json", bytes);
       /* The body may hold a password: do not leave it in freed memory. */
       memset (text, 0, length);
+
+      if (progress != NULL)
+        {
+          request->progress = progress;
+          request->progress_data = progress_data;
+          request->total = (goffset) length;
+          g_signal_connect (request->message, "wrote-body-data", G_CALLBACK (wrote_body_data_cb), request);
+        }
     }
 
   soup_session_send_and_read_async (self->session,
@@ -679,7 +708,44 @@ kvota_client_request_async (KvotaClient         *self,
   g_return_if_fail (path != NULL);
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
-  request_async_full (self, method, path, body, REQUEST_AUTHENTICATED,
+  request_async_full (self, method, path, body, REQUEST_AUTHENTICATED, NULL, NULL,
+                      cancellable, callback, user_data);
+}
+
+/**
+ * kvota_client_upload_async:
+ * @self: a #KvotaClient
+ * @method: the HTTP method
+ * @path: the path below the server address, such as `/api/v1/naps`
+ * @body: the JSON body, large enough for its progress to matter
+ * @progress: called on the main context as the body is sent
+ * @progress_data: data for @progress, alive until @callback runs
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the server has answered
+ * @user_data: data for @callback
+ *
+ * Like kvota_client_request_async(), telling @progress how many bytes of
+ * the body are sent. Finish with kvota_client_request_finish().
+ */
+void
+kvota_client_upload_async (KvotaClient         *self,
+                           const char          *method,
+                           const char          *path,
+                           JsonNode            *body,
+                           KvotaClientProgress  progress,
+                           gpointer             progress_data,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_return_if_fail (KVOTA_IS_CLIENT (self));
+  g_return_if_fail (method != NULL);
+  g_return_if_fail (path != NULL);
+  g_return_if_fail (body != NULL);
+  g_return_if_fail (progress != NULL);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  request_async_full (self, method, path, body, REQUEST_AUTHENTICATED, progress, progress_data,
                       cancellable, callback, user_data);
 }
 
@@ -794,7 +860,7 @@ kvota_client_log_in_async (KvotaClient         *self,
   json_builder_end_object (builder);
   body = json_builder_get_root (builder);
 
-  request_async_full (self, "POST", "/api/v1/session", body, REQUEST_KEEP_SESSION,
+  request_async_full (self, "POST", "/api/v1/session", body, REQUEST_KEEP_SESSION, NULL, NULL,
                       cancellable, logged_in_cb, g_steal_pointer (&task));
 }
 
@@ -880,7 +946,7 @@ kvota_client_log_out_async (KvotaClient         *self,
   /* The request carries the token; the session is gone for the rest of
    * the client as soon as the request is made. */
   request_async_full (self, "DELETE", "/api/v1/session", NULL,
-                      REQUEST_AUTHENTICATED | REQUEST_KEEP_SESSION,
+                      REQUEST_AUTHENTICATED | REQUEST_KEEP_SESSION, NULL, NULL,
                       cancellable, logged_out_cb, g_steal_pointer (&task));
   clear_session (self);
 }
@@ -1016,7 +1082,7 @@ kvota_client_download_async (KvotaClient         *self,
   g_return_if_fail (path != NULL);
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
-  request_async_full (self, "GET", path, NULL, REQUEST_AUTHENTICATED | REQUEST_RAW,
+  request_async_full (self, "GET", path, NULL, REQUEST_AUTHENTICATED | REQUEST_RAW, NULL, NULL,
                       cancellable, callback, user_data);
 }
 

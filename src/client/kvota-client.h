@@ -31,6 +31,25 @@ void             kvota_client_request_async          (KvotaClient          *self
                                                       GCancellable         *cancellable,
                                                       GAsyncReadyCallback   callback,
                                                       gpointer              user_data);
+/**
+ * KvotaClientProgress:
+ * @sent: bytes of the body sent so far
+ * @total: bytes of the whole body
+ * @user_data: the data given with the callback
+ */
+typedef void (*KvotaClientProgress) (goffset  sent,
+                                     goffset  total,
+                                     gpointer user_data);
+
+void             kvota_client_upload_async           (KvotaClient          *self,
+                                                      const char           *method,
+                                                      const char           *path,
+                                                      JsonNode             *body,
+                                                      KvotaClientProgress   progress,
+                                                      gpointer              progress_data,
+                                                      GCancellable         *cancellable,
+                                                      GAsyncReadyCallback   callback,
+                                                      gpointer              user_data);
 JsonNode        *kvota_client_request_finish         (KvotaClient          *self,
                                                       GAsyncResult         *result,
                                                       GError              **error);

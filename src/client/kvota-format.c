@@ -86,6 +86,38 @@ kvota_format_date_time (GDateTime *time)
 }
 
 /**
+ * kvota_format_progress_bar:
+ * @bar: a #GtkProgressBar
+ * @sent: bytes sent so far
+ * @total: bytes to send
+ *
+ * Shows how much of an upload is sent: the bar's fraction, and its text.
+ */
+void
+kvota_format_progress_bar (GtkProgressBar *bar,
+                           goffset         sent,
+                           goffset         total)
+{
+  g_autofree char *sent_text = NULL;
+  g_autofree char *total_text = NULL;
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (GTK_IS_PROGRESS_BAR (bar));
+
+  if (total <= 0)
+    return;
+
+  sent_text = g_format_size ((guint64) sent);
+  total_text = g_format_size ((guint64) total);
+  /* Translators: how much of an upload is sent, such as "1.2 MB of 4.0 MB sent". */
+  text = g_strdup_printf (_("%s of %s sent"), sent_text, total_text);
+
+  gtk_progress_bar_set_fraction (bar, (double) sent / (double) total);
+  gtk_progress_bar_set_text (bar, text);
+  gtk_progress_bar_set_show_text (bar, TRUE);
+}
+
+/**
  * kvota_format_transaction_kind:
  * @kind: a #KvotaTransactionKind
  *

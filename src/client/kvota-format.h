@@ -15,6 +15,9 @@ G_BEGIN_DECLS
 
 char       *kvota_format_quantity          (gint64                 quantity);
 char       *kvota_format_date_time         (GDateTime             *time);
+void        kvota_format_progress_bar      (GtkProgressBar        *bar,
+                                            goffset                sent,
+                                            goffset                total);
 const char *kvota_format_transaction_kind  (KvotaTransactionKind   kind);
 const char *kvota_format_transaction_state (KvotaTransactionState  state);
 void        kvota_format_bind_closures     (GtkWidgetClass        *widget_class);

@@ -356,6 +356,18 @@ uploaded_cb (GObject      *object,
   _kvota_nap_page_toast (self, message);
 }
 
+/* @user_data is alive: uploaded_cb() holds a reference until the end. */
+static void
+upload_progress_cb (goffset  sent,
+                    goffset  total,
+                    gpointer user_data)
+{
+  KvotaNapPage *self = user_data;
+
+  self->upload_counted = TRUE;
+  kvota_format_progress_bar (self->uploading_progress, sent, total);
+}
+
 static void
 encoded_cb (GObject      *object,
             GAsyncResult *result,
@@ -377,10 +389,11 @@ encoded_cb (GObject      *object,
       return;
     }
 
-  kvota_client_request_async (self->client, "POST", "/api/v1/naps", body,
-                              self->work_cancellable,
-                              uploaded_cb,
-                              g_object_ref (self));
+  kvota_client_upload_async (self->client, "POST", "/api/v1/naps", body,
+                             upload_progress_cb, self,
+                             self->work_cancellable,
+                             uploaded_cb,
+                             g_object_ref (self));
 }
 
 void

@@ -28,6 +28,7 @@ struct _KvotaNapPage
   GCancellable          *work_cancellable;
   GtkFileChooserNative  *chooser;
   guint                  pulse_id;
+  gboolean               upload_counted;   /* the upload bar counts bytes now */
   char                  *reading_name;  /* of the file being read */
   gboolean               requested;
   gboolean               busy;

@@ -56,7 +56,8 @@ pulse_cb (gpointer user_data)
   KvotaNapPage *self = user_data;
 
   gtk_progress_bar_pulse (self->reading_progress);
-  gtk_progress_bar_pulse (self->uploading_progress);
+  if (!self->upload_counted)
+    gtk_progress_bar_pulse (self->uploading_progress);
   return G_SOURCE_CONTINUE;
 }
 
@@ -66,8 +67,11 @@ _kvota_nap_page_set_busy (KvotaNapPage *self,
 {
   self->busy = busy;
 
-  /* Reading and uploading take seconds at most for a real plan, and the
-   * reader cannot say how far it is: the bar shows that work goes on. */
+  /* Reading and encoding take seconds at most for a real plan, and cannot
+   * say how far they are: the bars show that work goes on. The upload
+   * then counts its bytes. */
+  self->upload_counted = FALSE;
+  gtk_progress_bar_set_show_text (self->uploading_progress, FALSE);
   if (busy && self->pulse_id == 0)
     self->pulse_id = g_timeout_add (100, pulse_cb, self);
   else if (!busy)

@@ -44,7 +44,6 @@ struct _KvotaRegistrationPage
   GtkFileChooserNative  *chooser;
   KvotaApplication      *application;  /* the one submitted from here */
   char                  *back_username;
-  guint                  pulse_id;
   gboolean               sending;
 
   /* Template widgets */
@@ -572,15 +571,6 @@ show_application (KvotaRegistrationPage  *self,
 
 /* Submitting */
 
-static gboolean
-pulse_cb (gpointer user_data)
-{
-  KvotaRegistrationPage *self = user_data;
-
-  gtk_progress_bar_pulse (self->progress_bar);
-  return G_SOURCE_CONTINUE;
-}
-
 static void
 set_sending (KvotaRegistrationPage *self,
              gboolean               sending)
@@ -600,12 +590,24 @@ set_sending (KvotaRegistrationPage *self,
   gtk_label_set_label (self->submit_label, sending ? _("Submitting…") : _("_Submit Application"));
 
   gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), sending);
-  g_clear_handle_id (&self->pulse_id, g_source_remove);
   if (sending)
     {
+      gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
       gtk_progress_bar_set_text (self->progress_bar, _("Sending the application and its document to the registry…"));
-      self->pulse_id = g_timeout_add (100, pulse_cb, self);
     }
+}
+
+/* @user_data is alive: submitted_cb() holds a reference until the end. */
+static void
+upload_progress_cb (goffset  sent,
+                    goffset  total,
+                    gpointer user_data)
+{
+  KvotaRegistrationPage *self = user_data;
+
+  /* The bar's text keeps saying what is sent; it fills as it goes. */
+  if (total > 0)
+    gtk_progress_bar_set_fraction (self->progress_bar, (double) sent / (double) total);
 }
 
 static void
@@ -784,8 +786,9 @@ submit (KvotaRegistrationPage *self)
   body = json_builder_get_root (builder);
 
   set_sending (self, TRUE);
-  kvota_client_request_async (self->client, "POST", "/api/v1/applications", body,
-                              self->cancellable, submitted_cb, g_object_ref (self));
+  kvota_client_upload_async (self->client, "POST", "/api/v1/applications", body,
+                             upload_progress_cb, self,
+                             self->cancellable, submitted_cb, g_object_ref (self));
 }
 
 static void
@@ -865,7 +868,6 @@ kvota_registration_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  g_clear_handle_id (&self->pulse_id, g_source_remove);
 
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));

@@ -1412,9 +1412,19 @@ available_of (const char *token,
   return holding.available;
 }
 
+/* Keeps the highest fraction an upload's bar showed. */
+static void
+upload_fraction_changed_cb (GtkProgressBar *bar,
+                            GParamSpec     *pspec,
+                            double         *highest)
+{
+  *highest = MAX (*highest, gtk_progress_bar_get_fraction (bar));
+}
+
 static void
 test_nap_upload_apply (void)
 {
+  double upload_fraction = 0.0;
   g_autoptr(KvotaUser) admin = NULL;
   g_autoptr(KvotaUser) pavlodar = NULL;
   g_autoptr(KvotaTestReply) naps = NULL;
@@ -1470,10 +1480,13 @@ test_nap_upload_apply (void)
   g_assert_false (kvota_ui_is_showing (kvota_ui_find (page, "findings_box")));
   screenshot (window, "nap-amendment-preview");
 
-  /* Upload as Draft: the registry keeps it as the next version. */
+  /* Upload as Draft: the registry keeps it as the next version, and the
+   * bar counts the bytes sent up to all of them. */
   button = kvota_ui_find (page, "upload_button");
   kvota_ui_wait_until (kvota_ui_is_showing (button) && gtk_widget_is_sensitive (button),
                        "Upload as Draft can be pressed");
+  g_signal_connect (kvota_ui_find (page, "uploading_progress"), "notify::fraction",
+                    G_CALLBACK (upload_fraction_changed_cb), &upload_fraction);
   kvota_ui_click (button);
 
   button = kvota_ui_find (page, "apply_button");
@@ -1484,6 +1497,8 @@ test_nap_upload_apply (void)
 
     kvota_ui_wait_until (kvota_ui_find_label (window, uploaded) != NULL, "the toast says the draft is uploaded");
   }
+  g_assert_cmpfloat (upload_fraction, ==, 1.0);
+  g_signal_handlers_disconnect_by_data (kvota_ui_find (page, "uploading_progress"), &upload_fraction);
   naps = kvota_test_server_request (ui.server, "GET", "/api/v1/naps", token, NULL, 0);
   kvota_test_assert_status (naps, 200);
   g_assert_cmpstr (kvota_test_reply_get_string (naps, "naps.0.state"), ==, "draft");
