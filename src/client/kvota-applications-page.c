@@ -16,6 +16,7 @@
 #include "kvota-applications-page.h"
 #include "kvota-error.h"
 #include "kvota-format.h"
+#include "kvota-json.h"
 #include "kvota-pages.h"
 #include "kvota-search.h"
 
@@ -263,36 +264,20 @@ set_current (KvotaApplicationsPage *self,
   fill_detail (self);
 }
 
-static gboolean
-read_applications (JsonNode   *root,
-                   GPtrArray  *items,
-                   GError    **error)
+static GPtrArray *
+read_applications (JsonNode  *root,
+                   GError   **error)
 {
-  JsonNode *node;
-  JsonArray *array;
+  GPtrArray *items;
 
-  if (!JSON_NODE_HOLDS_OBJECT (root) ||
-      (node = json_object_get_member (json_node_get_object (root), "applications")) == NULL ||
-      !JSON_NODE_HOLDS_ARRAY (node))
-    goto bad_reply;
+  items = kvota_json_read_list (root, "applications",
+                                (KvotaJsonDecodeFunc) kvota_application_from_json,
+                                (GDestroyNotify) kvota_application_free, NULL);
+  if (items == NULL)
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                         kvota_error_code_describe (KVOTA_ERROR_FAILED));
 
-  array = json_node_get_array (node);
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      KvotaApplication *application;
-
-      if ((application = kvota_application_from_json (json_array_get_element (array, i), NULL)) == NULL)
-        goto bad_reply;
-
-      g_ptr_array_add (items, application);
-    }
-
-  return TRUE;
-
-bad_reply:
-  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                       kvota_error_code_describe (KVOTA_ERROR_FAILED));
-  return FALSE;
+  return items;
 }
 
 static KvotaApplication *
@@ -314,7 +299,7 @@ applications_loaded_cb (GObject      *object,
 {
   KvotaClient *client = KVOTA_CLIENT (object);
   g_autoptr(KvotaApplicationsPage) self = user_data;
-  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) kvota_application_free);
+  g_autoptr(GPtrArray) items = NULL;
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -323,7 +308,7 @@ applications_loaded_cb (GObject      *object,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
-  if (root == NULL || !read_applications (root, items, &error))
+  if (root == NULL || (items = read_applications (root, &error)) == NULL)
     {
       show_error (self, error);
       return;

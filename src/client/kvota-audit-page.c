@@ -13,6 +13,7 @@
 #include "kvota-audit-page.h"
 #include "kvota-error.h"
 #include "kvota-format.h"
+#include "kvota-json.h"
 
 /* The audit journal: every change the registry made, oldest first, a
  * page at a time as the user scrolls (a list view, so a journal of
@@ -101,20 +102,18 @@ ledger_loaded_cb (GObject      *object,
 
   if (json_object_get_boolean_member_with_default (reply, "balanced", FALSE))
     {
-      JsonNode *totals = json_object_get_member (reply, "totals");
+      JsonArray *totals = kvota_json_get_array (root, "totals");
       gint64 issued = 0;
       guint n_vintages = 0;
       g_autofree char *issued_text = NULL;
       g_autofree char *text = NULL;
 
-      if (totals != NULL && JSON_NODE_HOLDS_ARRAY (totals))
+      if (totals != NULL)
         {
-          JsonArray *array = json_node_get_array (totals);
-
-          n_vintages = json_array_get_length (array);
+          n_vintages = json_array_get_length (totals);
           for (guint i = 0; i < n_vintages; i++)
             {
-              JsonNode *element = json_array_get_element (array, i);
+              JsonNode *element = json_array_get_element (totals, i);
 
               if (JSON_NODE_HOLDS_OBJECT (element))
                 issued += json_object_get_int_member_with_default (json_node_get_object (element), "issued", 0);
@@ -328,7 +327,6 @@ entries_loaded_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) page = NULL;
   JsonObject *reply;
-  JsonNode *entries;
   JsonArray *array;
   guint n_entries;
 
@@ -342,21 +340,20 @@ entries_loaded_cb (GObject      *object,
   if (root == NULL)
     goto failed;
 
-  if (!JSON_NODE_HOLDS_OBJECT (root) ||
-      (entries = json_object_get_member ((reply = json_node_get_object (root)), "entries")) == NULL ||
-      !JSON_NODE_HOLDS_ARRAY (entries))
+  if ((array = kvota_json_get_array (root, "entries")) == NULL)
     {
       error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                                    kvota_error_code_describe (KVOTA_ERROR_FAILED));
       goto failed;
     }
 
+  reply = json_node_get_object (root);
+
   if (json_object_has_member (reply, "first_broken") &&
       !json_object_get_null_member (reply, "first_broken"))
     self->first_broken = json_object_get_int_member (reply, "first_broken");
   update_chain (self, json_object_get_boolean_member_with_default (reply, "intact", FALSE));
 
-  array = json_node_get_array (entries);
   n_entries = json_array_get_length (array);
   page = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = 0; i < n_entries; i++)

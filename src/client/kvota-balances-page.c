@@ -13,6 +13,7 @@
 #include "kvota-error.h"
 #include "kvota-format.h"
 #include "kvota-holding-object.h"
+#include "kvota-json.h"
 
 /* The signed-in company's account: what it holds of each unit type and
  * vintage, available, reserved under sale orders, and pending in proposed
@@ -87,19 +88,11 @@ read_account (KvotaBalancesPage  *self,
               gint64              totals[3],
               GError            **error)
 {
-  JsonObject *object;
-  JsonNode *holdings;
   JsonArray *array;
 
-  if (!JSON_NODE_HOLDS_OBJECT (root))
+  if ((array = kvota_json_get_array (root, "holdings")) == NULL)
     goto bad_reply;
 
-  object = json_node_get_object (root);
-  holdings = json_object_get_member (object, "holdings");
-  if (holdings == NULL || !JSON_NODE_HOLDS_ARRAY (holdings))
-    goto bad_reply;
-
-  array = json_node_get_array (holdings);
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
       KvotaHolding holding;

@@ -12,6 +12,7 @@
 #include "kvota-clients-page.h"
 #include "kvota-error.h"
 #include "kvota-format.h"
+#include "kvota-json.h"
 #include "kvota-pages.h"
 #include "kvota-trading-order.h"
 #include "kvota-trading-request.h"
@@ -83,22 +84,6 @@ bad_reply (void)
 {
   return g_error_new_literal (G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                               kvota_error_code_describe (KVOTA_ERROR_FAILED));
-}
-
-static JsonArray *
-get_array (JsonNode   *root,
-           const char *name)
-{
-  JsonNode *member;
-
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    return NULL;
-
-  member = json_object_get_member (json_node_get_object (root), name);
-  if (member == NULL || !JSON_NODE_HOLDS_ARRAY (member))
-    return NULL;
-
-  return json_node_get_array (member);
 }
 
 static void
@@ -235,30 +220,27 @@ mandates_loaded_cb (GObject      *object,
   g_autoptr(KvotaClientsPage) self = user_data;
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GPtrArray) rows = g_ptr_array_new ();
-  JsonArray *array;
+  g_autoptr(GPtrArray) mandates = NULL;
 
   if (!finish (self, object, result, &root))
     return;
 
-  if ((array = get_array (root, "mandates")) == NULL)
+  mandates = kvota_json_read_list (root, "mandates",
+                                   (KvotaJsonDecodeFunc) kvota_mandate_from_json,
+                                   (GDestroyNotify) kvota_mandate_free, NULL);
+  if (mandates == NULL)
     {
       part_failed (self, bad_reply ());
       return;
     }
 
-  for (guint i = 0; i < json_array_get_length (array); i++)
+  for (guint i = 0; i < mandates->len; i++)
     {
-      g_autoptr(KvotaMandate) mandate = kvota_mandate_from_json (json_array_get_element (array, i), NULL);
+      const KvotaMandate *mandate = g_ptr_array_index (mandates, i);
       g_autofree char *started = NULL;
       g_autofree char *subtitle = NULL;
       GtkWidget *row;
       GtkWidget *label;
-
-      if (mandate == NULL)
-        {
-          part_failed (self, bad_reply ());
-          return;
-        }
 
       started = kvota_format_date_time (mandate->started);
       if (mandate->ended == NULL)
@@ -342,28 +324,22 @@ sales_loaded_cb (GObject      *object,
   g_autoptr(KvotaClientsPage) self = user_data;
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GPtrArray) rows = g_ptr_array_new ();
-  JsonArray *array;
+  g_autoptr(GPtrArray) transactions = NULL;
 
   if (!finish (self, object, result, &root))
     return;
 
-  if ((array = get_array (root, "transactions")) == NULL)
+  transactions = kvota_json_read_list (root, "transactions",
+                                       (KvotaJsonDecodeFunc) kvota_transaction_from_json,
+                                       (GDestroyNotify) kvota_transaction_free, NULL);
+  if (transactions == NULL)
     {
       part_failed (self, bad_reply ());
       return;
     }
 
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      g_autoptr(KvotaTransaction) transaction = kvota_transaction_from_json (json_array_get_element (array, i), NULL);
-
-      if (transaction == NULL)
-        {
-          part_failed (self, bad_reply ());
-          return;
-        }
-      g_ptr_array_add (rows, kvota_trading_transfer_row_new (transaction, NULL, NULL));
-    }
+  for (guint i = 0; i < transactions->len; i++)
+    g_ptr_array_add (rows, kvota_trading_transfer_row_new (g_ptr_array_index (transactions, i), NULL, NULL));
 
   remove_rows (self->sales_list);
   for (guint i = 0; i < rows->len; i++)

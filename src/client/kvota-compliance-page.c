@@ -12,6 +12,7 @@
 #include "kvota-compliance-page.h"
 #include "kvota-error.h"
 #include "kvota-format.h"
+#include "kvota-json.h"
 #include "kvota-pages.h"
 #include "kvota-trading-units-dialog.h"
 
@@ -174,7 +175,7 @@ compliance_loaded_cb (GObject      *object,
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) error = NULL;
   JsonObject *status = NULL;
-  JsonNode *list;
+  JsonArray *list;
 
   root = kvota_client_request_finish (KVOTA_CLIENT (object), result, &error);
 
@@ -189,11 +190,9 @@ compliance_loaded_cb (GObject      *object,
       return;
     }
 
-  if (JSON_NODE_HOLDS_OBJECT (root) &&
-      (list = json_object_get_member (json_node_get_object (root), "compliance")) != NULL &&
-      JSON_NODE_HOLDS_ARRAY (list) &&
-      json_array_get_length (json_node_get_array (list)) > 0)
-    status = json_array_get_object_element (json_node_get_array (list), 0);
+  if ((list = kvota_json_get_array (root, "compliance")) != NULL &&
+      json_array_get_length (list) > 0)
+    status = json_array_get_object_element (list, 0);
 
   if (status == NULL)
     {
@@ -296,7 +295,7 @@ account_loaded_cb (GObject      *object,
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) holdings = g_array_new (FALSE, FALSE, sizeof (KvotaHolding));
-  JsonNode *list;
+  JsonArray *list;
 
   root = kvota_client_request_finish (KVOTA_CLIENT (object), result, &error);
 
@@ -309,16 +308,14 @@ account_loaded_cb (GObject      *object,
       return;
     }
 
-  if (!JSON_NODE_HOLDS_OBJECT (root) ||
-      (list = json_object_get_member (json_node_get_object (root), "holdings")) == NULL ||
-      !JSON_NODE_HOLDS_ARRAY (list))
+  if ((list = kvota_json_get_array (root, "holdings")) == NULL)
     goto invalid;
 
-  for (guint i = 0; i < json_array_get_length (json_node_get_array (list)); i++)
+  for (guint i = 0; i < json_array_get_length (list); i++)
     {
       KvotaHolding holding;
 
-      if (!kvota_holding_from_json (json_array_get_element (json_node_get_array (list), i), &holding, NULL))
+      if (!kvota_holding_from_json (json_array_get_element (list, i), &holding, NULL))
         goto invalid;
       g_array_append_val (holdings, holding);
     }

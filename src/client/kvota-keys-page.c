@@ -14,6 +14,7 @@
 #include "kvota-admin-format.h"
 #include "kvota-error.h"
 #include "kvota-format.h"
+#include "kvota-json.h"
 #include "kvota-keys-page.h"
 #include "kvota-search.h"
 
@@ -276,9 +277,7 @@ keys_loaded_cb (GObject      *object,
   g_autoptr(KvotaKeysPage) self = user_data;
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func ((GDestroyNotify) kvota_registration_key_free);
-  JsonNode *node = NULL;
-  JsonArray *array;
+  g_autoptr(GPtrArray) keys = NULL;
 
   root = kvota_client_request_finish (client, result, &error);
 
@@ -291,20 +290,11 @@ keys_loaded_cb (GObject      *object,
       return;
     }
 
-  if (JSON_NODE_HOLDS_OBJECT (root))
-    node = json_object_get_member (json_node_get_object (root), "keys");
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+  keys = kvota_json_read_list (root, "keys",
+                               (KvotaJsonDecodeFunc) kvota_registration_key_from_json,
+                               (GDestroyNotify) kvota_registration_key_free, NULL);
+  if (keys == NULL)
     goto bad_reply;
-
-  array = json_node_get_array (node);
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      KvotaRegistrationKey *key;
-
-      if ((key = kvota_registration_key_from_json (json_array_get_element (array, i), NULL)) == NULL)
-        goto bad_reply;
-      g_ptr_array_add (keys, key);
-    }
 
   clear_list_box (self->list_box);
   for (guint i = 0; i < keys->len; i++)

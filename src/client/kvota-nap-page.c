@@ -12,6 +12,7 @@
 #include "kvota-error.h"
 #include "kvota-finding-object.h"
 #include "kvota-format.h"
+#include "kvota-json.h"
 #include "kvota-nap-change-object.h"
 #include "kvota-nap-line-object.h"
 #include "kvota-nap-page.h"
@@ -142,13 +143,11 @@ _kvota_nap_page_read_versions (JsonNode   *root,
                                GPtrArray  *items,
                                GError    **error)
 {
-  JsonNode *naps = _kvota_nap_page_get_member (root, "naps");
   JsonArray *array;
 
-  if (naps == NULL || !JSON_NODE_HOLDS_ARRAY (naps))
+  if ((array = kvota_json_get_array (root, "naps")) == NULL)
     goto bad;
 
-  array = json_node_get_array (naps);
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
       KvotaNapVersionObject *version = kvota_nap_version_object_new_from_json (json_array_get_element (array, i));
@@ -866,7 +865,7 @@ _kvota_nap_page_read_registry_plan (JsonNode               *node,
   g_autoptr(KvotaNapVersionObject) read_version = NULL;
   g_autoptr(KvotaNap) read_nap = NULL;
   JsonNode *plan;
-  JsonNode *plan_findings;
+  JsonArray *plan_findings;
 
   if ((read_version = kvota_nap_version_object_new_from_json (node)) == NULL ||
       (plan = _kvota_nap_page_get_member (node, "plan")) == NULL ||
@@ -876,14 +875,12 @@ _kvota_nap_page_read_registry_plan (JsonNode               *node,
       return FALSE;
     }
 
-  plan_findings = _kvota_nap_page_get_member (plan, "findings");
-  if (plan_findings != NULL && JSON_NODE_HOLDS_ARRAY (plan_findings))
+  plan_findings = kvota_json_get_array (plan, "findings");
+  if (plan_findings != NULL)
     {
-      JsonArray *array = json_node_get_array (plan_findings);
-
-      for (guint i = 0; i < json_array_get_length (array); i++)
+      for (guint i = 0; i < json_array_get_length (plan_findings); i++)
         {
-          KvotaFindingObject *finding = kvota_finding_object_new_from_json (json_array_get_element (array, i));
+          KvotaFindingObject *finding = kvota_finding_object_new_from_json (json_array_get_element (plan_findings, i));
 
           if (finding != NULL)
             g_ptr_array_add (findings, finding);

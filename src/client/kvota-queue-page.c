@@ -15,6 +15,7 @@
 #include "kvota-admin-format.h"
 #include "kvota-error.h"
 #include "kvota-format.h"
+#include "kvota-json.h"
 #include "kvota-pages.h"
 #include "kvota-queue-page.h"
 #include "kvota-search.h"
@@ -493,7 +494,6 @@ organisations_loaded_cb (GObject      *object,
   g_autoptr(KvotaQueuePage) self = user_data;
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) error = NULL;
-  JsonNode *node = NULL;
   JsonArray *array;
 
   root = kvota_client_request_finish (client, result, &error);
@@ -503,15 +503,12 @@ organisations_loaded_cb (GObject      *object,
 
   /* Without the names the accounts alone are shown; the next transfer
    * opened tries again. */
-  if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
-    node = json_object_get_member (json_node_get_object (root), "organisations");
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+  if ((array = kvota_json_get_array (root, "organisations")) == NULL)
     {
       self->names_requested = FALSE;
       return;
     }
 
-  array = json_node_get_array (node);
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
       g_autoptr(KvotaOrganisation) organisation = kvota_organisation_from_json (json_array_get_element (array, i), NULL);

@@ -13,6 +13,7 @@
 
 #include "kvota-csv.h"
 #include "kvota-error.h"
+#include "kvota-json.h"
 #include "kvota-statement-export.h"
 
 /* “Export Statement…”: the account's completed transactions saved as a
@@ -176,10 +177,8 @@ page_loaded_cb (GObject      *object,
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = NULL;
-  JsonObject *reply;
-  JsonNode *list;
+  g_autoptr(GPtrArray) page = NULL;
   JsonNode *next;
-  JsonArray *array;
 
   root = kvota_client_request_finish (KVOTA_CLIENT (object), result, &error);
   if (root == NULL)
@@ -188,22 +187,14 @@ page_loaded_cb (GObject      *object,
       return;
     }
 
-  if (!JSON_NODE_HOLDS_OBJECT (root) ||
-      (list = json_object_get_member ((reply = json_node_get_object (root)), "transactions")) == NULL ||
-      !JSON_NODE_HOLDS_ARRAY (list))
+  page = kvota_json_read_list (root, "transactions",
+                               (KvotaJsonDecodeFunc) kvota_transaction_from_json,
+                               (GDestroyNotify) kvota_transaction_free, NULL);
+  if (page == NULL)
     goto invalid;
+  g_ptr_array_extend_and_steal (export->transactions, g_steal_pointer (&page));
 
-  array = json_node_get_array (list);
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      KvotaTransaction *transaction = kvota_transaction_from_json (json_array_get_element (array, i), NULL);
-
-      if (transaction == NULL)
-        goto invalid;
-      g_ptr_array_add (export->transactions, transaction);
-    }
-
-  next = json_object_get_member (reply, "next");
+  next = json_object_get_member (json_node_get_object (root), "next");
   if (next != NULL && JSON_NODE_HOLDS_VALUE (next) && json_node_get_value_type (next) == G_TYPE_INT64)
     {
       load_page (export, json_node_get_int (next));

@@ -13,6 +13,7 @@
 
 #include "kvota-error.h"
 #include "kvota-format.h"
+#include "kvota-json.h"
 #include "kvota-pages.h"
 #include "kvota-statement-export.h"
 #include "kvota-trading-order.h"
@@ -165,22 +166,6 @@ bad_reply (void)
                               kvota_error_code_describe (KVOTA_ERROR_FAILED));
 }
 
-static JsonArray *
-get_array (JsonNode   *root,
-           const char *name)
-{
-  JsonNode *member;
-
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    return NULL;
-
-  member = json_object_get_member (json_node_get_object (root), name);
-  if (member == NULL || !JSON_NODE_HOLDS_ARRAY (member))
-    return NULL;
-
-  return json_node_get_array (member);
-}
-
 /* Loading: the parts of the page come in parallel, and the page shows
  * once all are in. The first failure is what the user reads. */
 
@@ -308,7 +293,7 @@ account_loaded_cb (GObject      *object,
   if (!finish (self, object, result, &root))
     return;
 
-  if ((array = get_array (root, "holdings")) == NULL)
+  if ((array = kvota_json_get_array (root, "holdings")) == NULL)
     {
       part_failed (self, bad_reply ());
       part_loaded (self);
@@ -359,23 +344,22 @@ mandates_loaded_cb (GObject      *object,
 {
   g_autoptr(KvotaTradingPage) self = user_data;
   g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GPtrArray) mandates = g_ptr_array_new_with_free_func ((GDestroyNotify) kvota_mandate_free);
+  g_autoptr(GPtrArray) mandates = NULL;
   const KvotaMandate *current = NULL;
-  JsonArray *array;
 
   if (!finish (self, object, result, &root))
     return;
 
-  if ((array = get_array (root, "mandates")) == NULL)
+  mandates = kvota_json_read_list (root, "mandates",
+                                   (KvotaJsonDecodeFunc) kvota_mandate_from_json,
+                                   (GDestroyNotify) kvota_mandate_free, NULL);
+  if (mandates == NULL)
     goto invalid;
 
-  for (guint i = 0; i < json_array_get_length (array); i++)
+  for (guint i = 0; i < mandates->len; i++)
     {
-      KvotaMandate *mandate = kvota_mandate_from_json (json_array_get_element (array, i), NULL);
+      const KvotaMandate *mandate = g_ptr_array_index (mandates, i);
 
-      if (mandate == NULL)
-        goto invalid;
-      g_ptr_array_add (mandates, mandate);
       if (mandate->ended == NULL && current == NULL)
         current = mandate;
     }
@@ -486,7 +470,7 @@ transfers_loaded_cb (GObject      *object,
   if (!finish (self, object, result, &root))
     return;
 
-  if ((array = get_array (root, "transactions")) == NULL)
+  if ((array = kvota_json_get_array (root, "transactions")) == NULL)
     goto invalid;
 
   for (guint i = 0; i < json_array_get_length (array); i++)
@@ -988,7 +972,7 @@ intermediaries_loaded_cb (GObject      *object,
       return;
     }
 
-  if ((array = get_array (root, "intermediaries")) == NULL)
+  if ((array = kvota_json_get_array (root, "intermediaries")) == NULL)
     {
       g_autoptr(GError) invalid = bad_reply ();
 

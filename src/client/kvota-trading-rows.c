@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "kvota-format.h"
+#include "kvota-json.h"
 #include "kvota-trading-money.h"
 #include "kvota-trading-rows.h"
 
@@ -328,27 +329,14 @@ kvota_trading_store_replace (GListStore *store,
                              JsonNode   *root)
 {
   gboolean orders = g_list_model_get_item_type (G_LIST_MODEL (store)) == KVOTA_TYPE_TRADING_ORDER;
-  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
-  JsonNode *member;
-  JsonArray *array;
+  g_autoptr(GPtrArray) items = NULL;
 
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root) ||
-      (member = json_object_get_member (json_node_get_object (root),
-                                        orders ? "sale_orders" : "buy_requests")) == NULL ||
-      !JSON_NODE_HOLDS_ARRAY (member))
+  items = kvota_json_read_list (root, orders ? "sale_orders" : "buy_requests",
+                                orders ? (KvotaJsonDecodeFunc) kvota_trading_order_new_from_json
+                                       : (KvotaJsonDecodeFunc) kvota_trading_request_new_from_json,
+                                g_object_unref, NULL);
+  if (items == NULL)
     return FALSE;
-
-  array = json_node_get_array (member);
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonNode *element = json_array_get_element (array, i);
-      gpointer item = orders ? (gpointer) kvota_trading_order_new_from_json (element, NULL)
-                             : (gpointer) kvota_trading_request_new_from_json (element, NULL);
-
-      if (item == NULL)
-        return FALSE;
-      g_ptr_array_add (items, item);
-    }
 
   g_list_store_splice (store, 0, g_list_model_get_n_items (G_LIST_MODEL (store)), items->pdata, items->len);
   return TRUE;

@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "kvota-error.h"
+#include "kvota-json.h"
 #include "kvota-transaction-list.h"
 #include "kvota-transaction-object.h"
 
@@ -119,19 +120,11 @@ read_page (JsonNode   *root,
            gint64     *next,
            GError    **error)
 {
-  JsonObject *object;
-  JsonNode *transactions;
   JsonNode *next_node;
   JsonArray *array;
 
-  if (!JSON_NODE_HOLDS_OBJECT (root))
-    goto bad_reply;
-
-  object = json_node_get_object (root);
-  transactions = json_object_get_member (object, "transactions");
-  next_node = json_object_get_member (object, "next");
-
-  if (transactions == NULL || !JSON_NODE_HOLDS_ARRAY (transactions) || next_node == NULL)
+  if ((array = kvota_json_get_array (root, "transactions")) == NULL ||
+      (next_node = json_object_get_member (json_node_get_object (root), "next")) == NULL)
     goto bad_reply;
 
   if (JSON_NODE_HOLDS_NULL (next_node))
@@ -141,7 +134,6 @@ read_page (JsonNode   *root,
   else
     goto bad_reply;
 
-  array = json_node_get_array (transactions);
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
       KvotaTransaction *transaction;

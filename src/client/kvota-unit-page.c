@@ -13,6 +13,7 @@
 #include "kvota-admin-format.h"
 #include "kvota-error.h"
 #include "kvota-format.h"
+#include "kvota-json.h"
 #include "kvota-unit-page.h"
 
 /* The life of one unit: given its unit type, vintage and serial number,
@@ -250,7 +251,7 @@ static gboolean
 show_unit (KvotaUnitPage *self,
            JsonNode      *root)
 {
-  g_autoptr(GPtrArray) transactions = g_ptr_array_new_with_free_func ((GDestroyNotify) kvota_transaction_free);
+  g_autoptr(GPtrArray) transactions = NULL;
   g_autoptr(GHashTable) naps = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   g_autofree char *title = NULL;
   g_autofree char *serial = NULL;
@@ -261,28 +262,18 @@ show_unit (KvotaUnitPage *self,
   const char *holder;
   const char *state_text;
 
-  if (!JSON_NODE_HOLDS_OBJECT (root))
+  if ((array = kvota_json_get_array (root, "naps")) == NULL)
+    return FALSE;
+
+  transactions = kvota_json_read_list (root, "transactions",
+                                       (KvotaJsonDecodeFunc) kvota_transaction_from_json,
+                                       (GDestroyNotify) kvota_transaction_free, NULL);
+  if (transactions == NULL)
     return FALSE;
 
   object = json_node_get_object (root);
-  if (!json_object_has_member (object, "transactions") ||
-      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "transactions")) ||
-      !json_object_has_member (object, "naps") ||
-      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "naps")))
-    return FALSE;
-
-  array = json_object_get_array_member (object, "transactions");
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      KvotaTransaction *transaction = kvota_transaction_from_json (json_array_get_element (array, i), NULL);
-
-      if (transaction == NULL)
-        return FALSE;
-      g_ptr_array_add (transactions, transaction);
-    }
 
   clear_list_box (self->naps_list);
-  array = json_object_get_array_member (object, "naps");
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
       JsonNode *element = json_array_get_element (array, i);

@@ -14,6 +14,7 @@
 #include "kvota-admin-format.h"
 #include "kvota-error.h"
 #include "kvota-format.h"
+#include "kvota-json.h"
 #include "kvota-pages.h"
 #include "kvota-search.h"
 #include "kvota-users-page.h"
@@ -789,39 +790,28 @@ fill (KvotaUsersPage *self)
     }
 }
 
-static gboolean
+static GPtrArray *
 read_array (JsonNode   *root,
             const char *member,
-            GPtrArray  *items,
             gboolean    users,
             GError    **error)
 {
-  JsonNode *node = NULL;
-  JsonArray *array;
+  GPtrArray *items;
 
-  if (JSON_NODE_HOLDS_OBJECT (root))
-    node = json_object_get_member (json_node_get_object (root), member);
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
-    goto bad_reply;
+  if (users)
+    items = kvota_json_read_list (root, member,
+                                  (KvotaJsonDecodeFunc) kvota_user_from_json,
+                                  (GDestroyNotify) kvota_user_free, NULL);
+  else
+    items = kvota_json_read_list (root, member,
+                                  (KvotaJsonDecodeFunc) kvota_organisation_from_json,
+                                  (GDestroyNotify) kvota_organisation_free, NULL);
 
-  array = json_node_get_array (node);
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonNode *element = json_array_get_element (array, i);
-      gpointer item = users ? (gpointer) kvota_user_from_json (element, NULL)
-                            : (gpointer) kvota_organisation_from_json (element, NULL);
+  if (items == NULL)
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                         kvota_error_code_describe (KVOTA_ERROR_FAILED));
 
-      if (item == NULL)
-        goto bad_reply;
-      g_ptr_array_add (items, item);
-    }
-
-  return TRUE;
-
-bad_reply:
-  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                       kvota_error_code_describe (KVOTA_ERROR_FAILED));
-  return FALSE;
+  return items;
 }
 
 static void
@@ -842,10 +832,7 @@ loaded_cb (GObject      *object,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
-  items = g_ptr_array_new_with_free_func (users ? (GDestroyNotify) kvota_user_free
-                                                : (GDestroyNotify) kvota_organisation_free);
-
-  if (root == NULL || !read_array (root, users ? "users" : "organisations", items, users, &error))
+  if (root == NULL || (items = read_array (root, users ? "users" : "organisations", users, &error)) == NULL)
     {
       if (self->load_error == NULL)
         self->load_error = g_steal_pointer (&error);

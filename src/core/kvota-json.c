@@ -464,3 +464,103 @@ kvota_json_to_string (JsonNode *node)
   json_generator_set_root (generator, node);
   return json_generator_to_data (generator, NULL);
 }
+
+/**
+ * kvota_json_get_array:
+ * @node: (nullable): a JSON node, usually a reply's root
+ * @member: the name of a member of @node
+ *
+ * Looks up a list in a reply.
+ *
+ * Returns: (transfer none) (nullable): the array member @member of the
+ *   object @node, or %NULL when @node is not an object or the member is
+ *   missing or not an array
+ */
+JsonArray *
+kvota_json_get_array (JsonNode   *node,
+                      const char *member)
+{
+  JsonNode *value;
+
+  g_return_val_if_fail (member != NULL, NULL);
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+
+  value = json_object_get_member (json_node_get_object (node), member);
+  if (value == NULL || !JSON_NODE_HOLDS_ARRAY (value))
+    return NULL;
+
+  return json_node_get_array (value);
+}
+
+/**
+ * kvota_json_read_list:
+ * @node: (nullable): a JSON node, usually a reply's root
+ * @member: the name of the array member of @node
+ * @decode: (scope call): decodes one element
+ * @free_func: (nullable): frees what @decode returns
+ * @error: return location for a #GError, or %NULL
+ *
+ * Decodes every element of the array member @member of the object @node,
+ * in order. The whole list fails if one element does not decode: a reply
+ * is never shown in part. The error is the one @decode gives, else one
+ * naming @member.
+ *
+ * Returns: (transfer full) (nullable) (element-type gpointer): the
+ *   decoded elements, which the array frees with @free_func
+ */
+GPtrArray *
+kvota_json_read_list (JsonNode             *node,
+                      const char           *member,
+                      KvotaJsonDecodeFunc   decode,
+                      GDestroyNotify        free_func,
+                      GError              **error)
+{
+  g_autoptr(GPtrArray) items = NULL;
+  JsonArray *array;
+  guint length;
+
+  g_return_val_if_fail (member != NULL, NULL);
+  g_return_val_if_fail (decode != NULL, NULL);
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      kvota_set_error (error, KVOTA_ERROR_WRONG_TYPE, NULL);
+      return NULL;
+    }
+
+  if ((array = kvota_json_get_array (node, member)) == NULL)
+    {
+      /* Tell a missing list from one of the wrong type, as
+       * kvota_json_read_object() does. */
+      if (!json_object_has_member (json_node_get_object (node), member))
+        kvota_set_error (error, KVOTA_ERROR_MISSING_FIELD, member);
+      else
+        kvota_set_error (error, KVOTA_ERROR_WRONG_TYPE, member);
+      return NULL;
+    }
+
+  length = json_array_get_length (array);
+  items = g_ptr_array_new_full (length, free_func);
+
+  for (guint i = 0; i < length; i++)
+    {
+      g_autoptr(GError) local_error = NULL;
+      gpointer item;
+
+      if ((item = decode (json_array_get_element (array, i), &local_error)) == NULL)
+        {
+          /* A decoder may fail without saying why. */
+          if (local_error != NULL)
+            g_propagate_error (error, g_steal_pointer (&local_error));
+          else
+            kvota_set_error (error, KVOTA_ERROR_INVALID_VALUE, member);
+          return NULL;
+        }
+
+      g_ptr_array_add (items, item);
+    }
+
+  return g_steal_pointer (&items);
+}

@@ -45,19 +45,39 @@ typedef struct
   goffset         present_offset;
 } KvotaField;
 
-JsonNode *kvota_json_parse             (const char        *data,
-                                        gsize              length,
-                                        GError           **error);
-gboolean  kvota_json_read_object       (JsonNode          *node,
-                                        const KvotaField  *fields,
-                                        guint              n_fields,
-                                        gpointer           target,
-                                        GError           **error);
-void      kvota_json_clear_strings     (const KvotaField  *fields,
-                                        guint              n_fields,
-                                        gpointer           target);
-gboolean  kvota_json_text_is_clean     (const char        *text,
-                                        gboolean           multiline);
-char     *kvota_json_to_string         (JsonNode          *node);
+/**
+ * KvotaJsonDecodeFunc:
+ * @node: one element of a JSON array
+ * @error: return location for a #GError, or %NULL
+ *
+ * Decodes one element of a list, as the `kvota_*_from_json()` codecs do.
+ *
+ * Returns: (transfer full) (nullable): the decoded element, or %NULL if
+ *   @node does not decode
+ */
+typedef gpointer (*KvotaJsonDecodeFunc) (JsonNode  *node,
+                                         GError   **error);
+
+JsonNode  *kvota_json_parse             (const char           *data,
+                                         gsize                 length,
+                                         GError              **error);
+gboolean   kvota_json_read_object       (JsonNode             *node,
+                                         const KvotaField     *fields,
+                                         guint                 n_fields,
+                                         gpointer              target,
+                                         GError              **error);
+void       kvota_json_clear_strings     (const KvotaField     *fields,
+                                         guint                 n_fields,
+                                         gpointer              target);
+gboolean   kvota_json_text_is_clean     (const char           *text,
+                                         gboolean              multiline);
+char      *kvota_json_to_string         (JsonNode             *node);
+JsonArray *kvota_json_get_array         (JsonNode             *node,
+                                         const char           *member);
+GPtrArray *kvota_json_read_list         (JsonNode             *node,
+                                         const char           *member,
+                                         KvotaJsonDecodeFunc   decode,
+                                         GDestroyNotify        free_func,
+                                         GError              **error);
 
 G_END_DECLS

@@ -1251,6 +1251,254 @@ test_json_codec_transaction (void)
   }
 }
 
+/* Lists in replies */
+
+static guint n_names_freed;
+
+/* A decoder of the shape the codecs have: one string per element, refusing
+ * anything else with an error, and "?" without one. */
+static gpointer
+decode_name (JsonNode  *node,
+             GError   **error)
+{
+  const char *name;
+
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    {
+      kvota_set_error (error, KVOTA_ERROR_WRONG_TYPE, "name");
+      return NULL;
+    }
+
+  name = json_node_get_string (node);
+  if (g_strcmp0 (name, "?") == 0)
+    return NULL;
+
+  return g_strdup (name);
+}
+
+static void
+free_name (gpointer name)
+{
+  n_names_freed++;
+  g_free (name);
+}
+
+static gpointer
+decode_transaction (JsonNode  *node,
+                    GError   **error)
+{
+  return kvota_transaction_from_json (node, error);
+}
+
+static void
+assert_read_list_fails (const char *text,
+                        KvotaError  code,
+                        const char *field)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = parse (text, &error);
+  g_autoptr(GPtrArray) items = NULL;
+
+  g_test_message ("reading the list in %s", text);
+  g_assert_no_error (error);
+
+  /* Without an error location it fails just the same. */
+  g_assert_null (kvota_json_read_list (node, "names", decode_name, free_name, NULL));
+
+  n_names_freed = 0;
+  items = kvota_json_read_list (node, "names", decode_name, free_name, &error);
+  g_assert_null (items);
+  g_assert_error (error, KVOTA_ERROR, (gint) code);
+  g_assert_cmpstr (kvota_error_get_field (error), ==, field);
+}
+
+static void
+test_json_get_array (void)
+{
+  static const char * const no_list[] = {
+    "{}",
+    "{\"other\": []}",
+    "{\"names\": null}",
+    "{\"names\": {\"0\": \"a\"}}",
+    "{\"names\": \"a, b\"}",
+    "{\"names\": 2}",
+    "[\"names\"]",
+    "\"names\"",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (no_list); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) node = parse (no_list[i], &error);
+
+      g_test_message ("looking for a list in %s", no_list[i]);
+      g_assert_no_error (error);
+      g_assert_null (kvota_json_get_array (node, "names"));
+    }
+
+  g_assert_null (kvota_json_get_array (NULL, "names"));
+
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(JsonNode) node = parse ("{\"names\": [\"a\", 1], \"empty\": []}", &error);
+    JsonArray *array;
+
+    g_assert_no_error (error);
+    array = kvota_json_get_array (node, "names");
+    g_assert_nonnull (array);
+    g_assert_true (array == json_object_get_array_member (json_node_get_object (node), "names"));
+    g_assert_cmpuint (json_array_get_length (array), ==, 2);
+
+    array = kvota_json_get_array (node, "empty");
+    g_assert_nonnull (array);
+    g_assert_cmpuint (json_array_get_length (array), ==, 0);
+  }
+}
+
+static void
+test_json_read_list_missing (void)
+{
+  assert_read_list_fails ("{}", KVOTA_ERROR_MISSING_FIELD, "names");
+  assert_read_list_fails ("{\"name\": [\"a\"]}", KVOTA_ERROR_MISSING_FIELD, "names");
+
+  {
+    g_autoptr(GError) error = NULL;
+
+    g_assert_null (kvota_json_read_list (NULL, "names", decode_name, g_free, &error));
+    g_assert_error (error, KVOTA_ERROR, KVOTA_ERROR_WRONG_TYPE);
+  }
+}
+
+static void
+test_json_read_list_wrong_type (void)
+{
+  static const char * const cases[] = {
+    "{\"names\": null}",
+    "{\"names\": \"a\"}",
+    "{\"names\": {\"first\": \"a\"}}",
+    "{\"names\": 0}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    assert_read_list_fails (cases[i], KVOTA_ERROR_WRONG_TYPE, "names");
+
+  /* The list must be a member of an object. */
+  assert_read_list_fails ("[\"a\", \"b\"]", KVOTA_ERROR_WRONG_TYPE, NULL);
+  assert_read_list_fails ("null", KVOTA_ERROR_WRONG_TYPE, NULL);
+}
+
+static void
+test_json_read_list_bad_element (void)
+{
+  /* The decoder's own error, naming what it found wrong. */
+  assert_read_list_fails ("{\"names\": [\"a\", \"b\", 3, \"c\"]}", KVOTA_ERROR_WRONG_TYPE, "name");
+  /* The elements decoded before the bad one are freed, once each. */
+  g_assert_cmpuint (n_names_freed, ==, 2);
+
+  assert_read_list_fails ("{\"names\": [null]}", KVOTA_ERROR_WRONG_TYPE, "name");
+
+  /* A decoder that fails without saying why: the list is named. */
+  assert_read_list_fails ("{\"names\": [\"a\", \"?\"]}", KVOTA_ERROR_INVALID_VALUE, "names");
+  g_assert_cmpuint (n_names_freed, ==, 1);
+
+  /* A real codec's error comes through unchanged. */
+  {
+    g_autoptr(KvotaTransaction) transaction = sample_transaction ();
+    g_autoptr(JsonNode) element = kvota_transaction_to_json (transaction);
+    g_autoptr(JsonNode) holder = NULL;
+    g_autoptr(JsonNode) parsed = NULL;
+    g_autoptr(JsonBuilder) builder = json_builder_new ();
+    g_autoptr(GPtrArray) items = NULL;
+    g_autoptr(GError) error = NULL;
+
+    json_object_set_string_member (mutable_object (element, &holder), "kind", "gift");
+    json_builder_begin_object (builder);
+    json_builder_set_member_name (builder, "transactions");
+    json_builder_begin_array (builder);
+    json_builder_add_value (builder, kvota_transaction_to_json (transaction));
+    json_builder_add_value (builder, json_node_ref (holder));
+    json_builder_end_array (builder);
+    json_builder_end_object (builder);
+    {
+      g_autoptr(JsonNode) built = json_builder_get_root (builder);
+
+      parsed = over_the_wire (built);
+    }
+
+    items = kvota_json_read_list (parsed, "transactions", decode_transaction,
+                                  (GDestroyNotify) kvota_transaction_free, &error);
+    g_assert_null (items);
+    g_assert_error (error, KVOTA_ERROR, KVOTA_ERROR_INVALID_VALUE);
+    g_assert_cmpstr (kvota_error_get_field (error), ==, "kind");
+  }
+}
+
+static void
+test_json_read_list_empty (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = parse ("{\"names\": [], \"other\": [\"a\"]}", &error);
+  g_autoptr(GPtrArray) items = NULL;
+
+  g_assert_no_error (error);
+  items = kvota_json_read_list (node, "names", decode_name, free_name, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (items);
+  g_assert_cmpuint (items->len, ==, 0);
+}
+
+static void
+test_json_read_list_good (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = parse ("{\"count\": 3, \"names\": [\"Қарағанды\", \"a\", \"a\"]}", &error);
+  g_autoptr(GPtrArray) items = NULL;
+
+  g_assert_no_error (error);
+  n_names_freed = 0;
+  items = kvota_json_read_list (node, "names", decode_name, free_name, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (items);
+
+  /* In order, duplicates kept. */
+  g_assert_cmpuint (items->len, ==, 3);
+  g_assert_cmpstr (g_ptr_array_index (items, 0), ==, "Қарағанды");
+  g_assert_cmpstr (g_ptr_array_index (items, 1), ==, "a");
+  g_assert_cmpstr (g_ptr_array_index (items, 2), ==, "a");
+
+  /* The array owns its elements and frees them with the given function. */
+  g_assert_cmpuint (n_names_freed, ==, 0);
+  g_clear_pointer (&items, g_ptr_array_unref);
+  g_assert_cmpuint (n_names_freed, ==, 3);
+
+  /* Through a real codec and over the wire. */
+  {
+    g_autoptr(KvotaTransaction) transaction = sample_transaction ();
+    g_autoptr(JsonBuilder) builder = json_builder_new ();
+    g_autoptr(JsonNode) built = NULL;
+    g_autoptr(JsonNode) parsed = NULL;
+    g_autoptr(GPtrArray) transactions = NULL;
+
+    json_builder_begin_object (builder);
+    json_builder_set_member_name (builder, "transactions");
+    json_builder_begin_array (builder);
+    json_builder_add_value (builder, kvota_transaction_to_json (transaction));
+    json_builder_add_value (builder, kvota_transaction_to_json (transaction));
+    json_builder_end_array (builder);
+    json_builder_end_object (builder);
+    built = json_builder_get_root (builder);
+    parsed = over_the_wire (built);
+
+    transactions = kvota_json_read_list (parsed, "transactions", decode_transaction,
+                                         (GDestroyNotify) kvota_transaction_free, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (transactions);
+    g_assert_cmpuint (transactions->len, ==, 2);
+    assert_same_transaction (transaction, g_ptr_array_index (transactions, 0));
+    assert_same_transaction (transaction, g_ptr_array_index (transactions, 1));
+  }
+}
+
 static void
 test_json_timestamp (void)
 {
@@ -1296,6 +1544,12 @@ main (int   argc,
   g_test_add_func ("/core/json/codec/session", test_json_codec_session);
   g_test_add_func ("/core/json/codec/holding", test_json_codec_holding);
   g_test_add_func ("/core/json/codec/transaction", test_json_codec_transaction);
+  g_test_add_func ("/core/json/get-array", test_json_get_array);
+  g_test_add_func ("/core/json/read-list/missing", test_json_read_list_missing);
+  g_test_add_func ("/core/json/read-list/wrong-type", test_json_read_list_wrong_type);
+  g_test_add_func ("/core/json/read-list/bad-element", test_json_read_list_bad_element);
+  g_test_add_func ("/core/json/read-list/empty", test_json_read_list_empty);
+  g_test_add_func ("/core/json/read-list/good", test_json_read_list_good);
   g_test_add_func ("/core/json/timestamp", test_json_timestamp);
 
   return g_test_run ();
