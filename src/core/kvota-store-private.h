@@ -31,6 +31,7 @@ struct _KvotaStore
 
   /* Inside kvota_store_begin_group(): how many operations are open. */
   gboolean    in_group;
+  gboolean    group_failed;   /* an operation could not be undone alone */
   guint       group_depth;
 };
 

@@ -535,7 +535,7 @@ _kvota_store_begin (KvotaStore  *self,
     {
       /* An I/O error can end the whole transaction: then the group is
        * lost, and nothing may go on as if it were still open. */
-      if (sqlite3_get_autocommit (self->db))
+      if (self->group_failed || sqlite3_get_autocommit (self->db))
         {
           kvota_set_error (error, KVOTA_ERROR_STORAGE, NULL);
           return FALSE;
@@ -577,7 +577,11 @@ _kvota_store_rollback (KvotaStore *self)
     {
       if (self->group_depth > 0)
         {
-          sqlite3_exec (self->db, "ROLLBACK TO kvota_operation; RELEASE kvota_operation", NULL, NULL, NULL);
+          /* Undone alone, or the group cannot be committed at all: a
+           * failed operation's writes must never become durable. */
+          if (sqlite3_exec (self->db, "ROLLBACK TO kvota_operation; RELEASE kvota_operation",
+                            NULL, NULL, NULL) != SQLITE_OK)
+            self->group_failed = TRUE;
           self->group_depth--;
         }
       return;
@@ -914,12 +918,19 @@ kvota_store_begin_group (KvotaStore  *self,
                          GError     **error)
 {
   g_return_val_if_fail (KVOTA_IS_STORE (self), FALSE);
-  g_return_val_if_fail (!self->in_group, FALSE);
+
+  if (self->in_group || !sqlite3_get_autocommit (self->db))
+    {
+      g_critical ("A group commit began inside a transaction");
+      kvota_set_error (error, KVOTA_ERROR_STORAGE, NULL);
+      return FALSE;
+    }
 
   if (!exec (self, "BEGIN IMMEDIATE", error))
     return FALSE;
 
   self->in_group = TRUE;
+  self->group_failed = FALSE;
   self->group_depth = 0;
   return TRUE;
 }
@@ -940,9 +951,21 @@ kvota_store_end_group (KvotaStore  *self,
 {
   g_return_val_if_fail (KVOTA_IS_STORE (self), FALSE);
   g_return_val_if_fail (self->in_group, FALSE);
-  g_return_val_if_fail (self->group_depth == 0, FALSE);
 
   self->in_group = FALSE;
+
+  /* An operation left open, or one that could not be undone alone: none
+   * of the group may stand. */
+  if (self->group_depth > 0 || self->group_failed)
+    {
+      if (self->group_depth > 0)
+        g_critical ("A group commit ended with %u operations open", self->group_depth);
+      self->group_depth = 0;
+      _kvota_store_rollback (self);
+      kvota_set_error (error, KVOTA_ERROR_STORAGE, NULL);
+      return FALSE;
+    }
+
   if (sqlite3_get_autocommit (self->db))
     {
       self->rollbacks++;

@@ -88,6 +88,9 @@ _kvota_request_defer (KvotaServer       *self,
   g_autoptr(GTask) task = NULL;
   Deferred *deferred = g_new0 (Deferred, 1);
 
+  /* A group's operations answer before their handler returns. */
+  g_assert ((request->route->flags & ROUTE_GROUP_COMMIT) == 0);
+
   deferred->server = g_object_ref (self);
   deferred->request = request;
   deferred->work = work;

@@ -733,7 +733,6 @@ run_group (KvotaServer *self)
 {
   g_autoptr(GPtrArray) group = NULL;
   g_autoptr(GError) error = NULL;
-  gboolean together;
 
   g_clear_handle_id (&self->group_commit_id, g_source_remove);
   if (self->group->len == 0)
@@ -742,24 +741,25 @@ run_group (KvotaServer *self)
   group = g_steal_pointer (&self->group);
   self->group = g_ptr_array_new ();
 
-  /* Without a transaction (another program holds the registry's write
-   * lock for longer than the store waits), each operation runs alone. */
-  together = kvota_store_begin_group (self->store, &error);
-  if (!together)
-    g_warning ("Ledger operations run one by one: %s", error->message);
-
-  for (guint i = 0; i < group->len; i++)
+  /* Without the write lock (another program has held it for longer than
+   * the store waits), none of them can be carried out now. */
+  if (kvota_store_begin_group (self->store, &error))
     {
-      KvotaRequest *request = g_ptr_array_index (group, i);
-      g_autoptr(GError) denied = NULL;
+      for (guint i = 0; i < group->len; i++)
+        {
+          KvotaRequest *request = g_ptr_array_index (group, i);
+          g_autoptr(GError) denied = NULL;
 
-      if (check_access (self, request, &denied))
-        request->route->handler (self, request);
-      else
-        _kvota_request_reply_error (request, denied);
+          if (check_access (self, request, &denied))
+            request->route->handler (self, request);
+          else
+            _kvota_request_reply_error (request, denied);
+        }
+
+      kvota_store_end_group (self->store, &error);
     }
 
-  if (together && !kvota_store_end_group (self->store, &error))
+  if (error != NULL)
     {
       for (guint i = 0; i < group->len; i++)
         _kvota_request_reply_error (g_ptr_array_index (group, i), error);
