@@ -841,10 +841,20 @@ kvota_server_dispose (GObject *object)
 {
   KvotaServer *self = (KvotaServer *)object;
 
-  /* What was received is answered, as far as the clients still listen. */
+  /* Operations still waiting are not carried out: their clients could
+   * not hear the answer, and must be able to send them again. */
   if (self->group != NULL)
-    run_group (self);
-  g_clear_pointer (&self->group, g_ptr_array_unref);
+    {
+      g_clear_handle_id (&self->group_commit_id, g_source_remove);
+      for (guint i = 0; i < self->group->len; i++)
+        {
+          KvotaRequest *request = g_ptr_array_index (self->group, i);
+
+          _kvota_request_reply_code (request, KVOTA_ERROR_STORAGE, NULL);
+          _kvota_request_finish (request);
+        }
+      g_clear_pointer (&self->group, g_ptr_array_unref);
+    }
 
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);
@@ -995,6 +1005,28 @@ kvota_server_listen (KvotaServer  *self,
     }
 
   return TRUE;
+}
+
+/**
+ * kvota_server_shutdown:
+ * @self: a #KvotaServer
+ *
+ * Before the program ends, once its main loop has stopped: carries out
+ * the operations waiting for a group commit and sends the replies that
+ * are ready, for up to two seconds, so that no client is left without
+ * the answer to a change that was made.
+ */
+void
+kvota_server_shutdown (KvotaServer *self)
+{
+  gint64 deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+
+  g_return_if_fail (KVOTA_IS_SERVER (self));
+
+  run_group (self);
+  while ((self->group->len > 0 || g_main_context_pending (NULL)) &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
 }
 
 /**

@@ -27,6 +27,7 @@ gboolean     kvota_server_listen               (KvotaServer  *self,
                                                 const char   *tls_key,
                                                 GError      **error);
 GSList      *kvota_server_get_uris             (KvotaServer  *self);
+void         kvota_server_shutdown             (KvotaServer  *self);
 void         kvota_server_print_routes         (GString      *out);
 
 G_END_DECLS

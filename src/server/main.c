@@ -130,6 +130,7 @@ main (int   argc,
   g_unix_signal_add (SIGINT, quit_cb, main_loop);
   g_unix_signal_add (SIGTERM, quit_cb, main_loop);
   g_main_loop_run (main_loop);
+  kvota_server_shutdown (server);
 
   return 0;
 }
