@@ -52,6 +52,8 @@ write_all (int         fd,
            const char *data,
            gsize       length)
 {
+  gboolean started = FALSE;
+
   while (length > 0)
     {
       gssize written = write (fd, data, length);
@@ -59,9 +61,14 @@ write_all (int         fd,
       if (written < 0 && errno == EINTR)
         continue;
       /* Nowhere to say that the log is gone: drop the batch rather than
-       * hold the server up. */
+       * hold the server up, ending the line cut short if one was. */
       if (written <= 0)
-        return;
+        {
+          if (started && data[-1] != '\n')
+            (void) !write (fd, "\n", 1);
+          return;
+        }
+      started = TRUE;
       data += written;
       length -= (gsize) written;
     }
