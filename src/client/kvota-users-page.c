@@ -12,6 +12,7 @@
 
 #include "kvota-admin-dialogs.h"
 #include "kvota-admin-format.h"
+#include "kvota-directory-item.h"
 #include "kvota-error.h"
 #include "kvota-format.h"
 #include "kvota-json.h"
@@ -30,8 +31,12 @@ struct _KvotaUsersPage
 
   KvotaClient   *client;
   GCancellable  *cancellable;
-  GPtrArray     *organisations;   /* of KvotaOrganisation */
-  GPtrArray     *users;           /* of KvotaUser */
+  GPtrArray     *organisations;   /* of KvotaOrganisation, while a load is out */
+  GPtrArray     *users;           /* of KvotaUser, while a load is out */
+  GListStore    *items;           /* of KvotaDirectoryItem: the organisations */
+  GtkCustomFilter *filter;
+  GtkFilterListModel *filtered;
+  GtkTreeListModel *tree;
   guint          pending;         /* requests of the load still out */
   GError        *load_error;
   gboolean       requested;
@@ -51,7 +56,8 @@ struct _KvotaUsersPage
   GtkStack      *stack;
   GtkSpinner    *spinner;
   AdwStatusPage *error_page;
-  GtkListBox    *list_box;
+  GtkListView   *list_view;
+  GtkWidget     *scrolled_window;
   GtkWidget     *search_entry;
   GtkWidget     *no_match;
   char          *search_text;   /* normalised, case-folded, without spaces, or NULL */
@@ -144,22 +150,6 @@ show (KvotaUsersPage *self,
 {
   gtk_spinner_set_spinning (self->spinner, g_str_equal (name, "loading"));
   gtk_stack_set_visible_child_name (self->stack, name);
-}
-
-static void
-clear_list_box (GtkListBox *list_box)
-{
-  GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (list_box));
-
-  /* The rows only: the placeholder stays. */
-  while (child != NULL)
-    {
-      GtkWidget *next = gtk_widget_get_next_sibling (child);
-
-      if (GTK_IS_LIST_BOX_ROW (child))
-        gtk_list_box_remove (list_box, child);
-      child = next;
-    }
 }
 
 static AdwMessageDialog *
@@ -641,153 +631,266 @@ new_button (KvotaUsersPage *self,
   return button;
 }
 
-static GtkWidget *
-state_label (KvotaUserState state)
+/* The rows: an organisation with the expander of its users, or a user.
+ * The list view makes rows for what is on screen only, and binds them to
+ * item after item as the list scrolls: tens of thousands cost no more
+ * than a screenful. */
+
+static void
+set_state_label (GtkLabel       *label,
+                 KvotaUserState  state)
 {
-  GtkWidget *label = gtk_label_new (kvota_admin_format_user_state (state));
-
-  gtk_widget_set_valign (label, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (label, state == KVOTA_USER_STATE_BLOCKED ? "error" : "dim-label");
-
-  return label;
+  gtk_label_set_label (label, kvota_admin_format_user_state (state));
+  gtk_widget_remove_css_class (GTK_WIDGET (label), "error");
+  gtk_widget_remove_css_class (GTK_WIDGET (label), "dim-label");
+  gtk_widget_add_css_class (GTK_WIDGET (label), state == KVOTA_USER_STATE_BLOCKED ? "error" : "dim-label");
 }
 
-static GtkWidget *
-create_user_row (KvotaUsersPage  *self,
-                 const KvotaUser *user)
+static char *
+organisation_subtitle (const KvotaOrganisation *organisation)
 {
-  GtkWidget *row = g_object_new (ADW_TYPE_ACTION_ROW, "use-markup", FALSE, NULL);
-  g_autofree char *subtitle = NULL;
-  gboolean blocked = user->state == KVOTA_USER_STATE_BLOCKED;
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), user->full_name);
-  /* Translators: a user's username and role, such as “pavlodar, Representative”. */
-  subtitle = g_strdup_printf (_("%s, %s"), user->username, kvota_role_describe (user->role));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), state_label (user->state));
-
-  if (self->may_act)
-    {
-      g_autofree char *reset_name = NULL;
-      g_autofree char *block_name = NULL;
-
-      /* Translators: accessible names of a user's buttons; %s is the user's name. */
-      reset_name = g_strdup_printf (_("Reset the password of %s"), user->full_name);
-      block_name = g_strdup_printf (blocked ? _("Restore %s") : _("Block %s"), user->full_name);
-
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
-                                 new_button (self, _("Reset _Password…"), reset_name,
-                                             target_new ("users", user->id, user->full_name, blocked, 0),
-                                             G_CALLBACK (reset_clicked_cb)));
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
-                                 new_button (self, blocked ? _("_Restore…") : _("_Block…"), block_name,
-                                             target_new ("users", user->id, user->full_name, blocked, 0),
-                                             G_CALLBACK (block_clicked_cb)));
-    }
-
-  return row;
-}
-
-static GtkWidget *
-create_organisation_row (KvotaUsersPage          *self,
-                         const KvotaOrganisation *organisation)
-{
-  GtkWidget *row = g_object_new (ADW_TYPE_EXPANDER_ROW, "use-markup", FALSE, NULL);
-  g_autofree char *subtitle = NULL;
-  gboolean blocked = organisation->state == KVOTA_USER_STATE_BLOCKED;
-  gboolean company = kvota_holder_type_is_company (organisation->holder_type);
-  guint n_users = 0;
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), organisation->name);
-
   if (organisation->bin != NULL && organisation->account != NULL)
     /* Translators: an organisation's holder type, BIN and account number. */
-    subtitle = g_strdup_printf (_("%s, BIN %s, account %s"), kvota_holder_type_describe (organisation->holder_type),
-                                organisation->bin, organisation->account);
-  else if (organisation->bin != NULL)
+    return g_strdup_printf (_("%s, BIN %s, account %s"), kvota_holder_type_describe (organisation->holder_type),
+                            organisation->bin, organisation->account);
+  if (organisation->bin != NULL)
     /* Translators: an organisation's holder type and BIN. */
-    subtitle = g_strdup_printf (_("%s, BIN %s"), kvota_holder_type_describe (organisation->holder_type), organisation->bin);
-  else
-    subtitle = g_strdup (kvota_holder_type_describe (organisation->holder_type));
-  adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), subtitle);
+    return g_strdup_printf (_("%s, BIN %s"), kvota_holder_type_describe (organisation->holder_type), organisation->bin);
 
-  /* Actions go in from the right: the state ends up first. */
-  if (self->may_act)
+  return g_strdup (kvota_holder_type_describe (organisation->holder_type));
+}
+
+static void
+add_organisation_actions (KvotaUsersPage          *self,
+                          GtkBox                  *actions,
+                          const KvotaOrganisation *organisation)
+{
+  gboolean blocked = organisation->state == KVOTA_USER_STATE_BLOCKED;
+  g_autofree char *add_name = NULL;
+
+  /* The registry administration and the Ministry are blocked user by
+   * user, never as a whole. */
+  if (kvota_holder_type_is_company (organisation->holder_type))
     {
-      g_autofree char *add_name = NULL;
-
-      /* The registry administration and the Ministry are blocked user
-       * by user, never as a whole. */
-      if (company)
-        {
-          g_autofree char *block_name = NULL;
-
-          /* Translators: accessible name; %s is the organisation's name. */
-          block_name = g_strdup_printf (blocked ? _("Restore %s") : _("Block %s"), organisation->name);
-          adw_expander_row_add_action (ADW_EXPANDER_ROW (row),
-                                       new_button (self, blocked ? _("_Restore…") : _("_Block…"), block_name,
-                                                   target_new ("organisations", organisation->id, organisation->name,
-                                                               blocked, organisation->holder_type),
-                                                   G_CALLBACK (block_clicked_cb)));
-        }
+      g_autofree char *block_name = NULL;
 
       /* Translators: accessible name; %s is the organisation's name. */
-      add_name = g_strdup_printf (_("Add a user to %s"), organisation->name);
-      adw_expander_row_add_action (ADW_EXPANDER_ROW (row),
-                                   new_button (self, _("_Add User…"), add_name,
-                                               target_new ("organisations", organisation->id, organisation->name,
-                                                           blocked, organisation->holder_type),
-                                               G_CALLBACK (add_clicked_cb)));
+      block_name = g_strdup_printf (blocked ? _("Restore %s") : _("Block %s"), organisation->name);
+      gtk_box_append (actions,
+                      new_button (self, blocked ? _("_Restore…") : _("_Block…"), block_name,
+                                  target_new ("organisations", organisation->id, organisation->name,
+                                              blocked, organisation->holder_type),
+                                  G_CALLBACK (block_clicked_cb)));
     }
 
-  adw_expander_row_add_action (ADW_EXPANDER_ROW (row), state_label (organisation->state));
-  g_object_set_data (G_OBJECT (row), "kvota-organisation-id", GSIZE_TO_POINTER ((gsize) organisation->id));
+  /* Translators: accessible name; %s is the organisation's name. */
+  add_name = g_strdup_printf (_("Add a user to %s"), organisation->name);
+  gtk_box_append (actions,
+                  new_button (self, _("_Add User…"), add_name,
+                              target_new ("organisations", organisation->id, organisation->name,
+                                          blocked, organisation->holder_type),
+                              G_CALLBACK (add_clicked_cb)));
+}
 
-  for (guint i = 0; i < self->users->len; i++)
+static void
+add_user_actions (KvotaUsersPage  *self,
+                  GtkBox          *actions,
+                  const KvotaUser *user)
+{
+  gboolean blocked = user->state == KVOTA_USER_STATE_BLOCKED;
+  g_autofree char *reset_name = NULL;
+  g_autofree char *block_name = NULL;
+
+  /* Translators: accessible names of a user's buttons; %s is the user's name. */
+  reset_name = g_strdup_printf (_("Reset the password of %s"), user->full_name);
+  block_name = g_strdup_printf (blocked ? _("Restore %s") : _("Block %s"), user->full_name);
+
+  gtk_box_append (actions,
+                  new_button (self, _("Reset _Password…"), reset_name,
+                              target_new ("users", user->id, user->full_name, blocked, 0),
+                              G_CALLBACK (reset_clicked_cb)));
+  gtk_box_append (actions,
+                  new_button (self, blocked ? _("_Restore…") : _("_Block…"), block_name,
+                              target_new ("users", user->id, user->full_name, blocked, 0),
+                              G_CALLBACK (block_clicked_cb)));
+}
+
+static void
+row_setup_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *list_item,
+              KvotaUsersPage           *self)
+{
+  GtkWidget *expander = gtk_tree_expander_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *texts = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *title = gtk_label_new (NULL);
+  GtkWidget *subtitle = gtk_label_new (NULL);
+  GtkWidget *state = gtk_label_new (NULL);
+  GtkWidget *actions = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+
+  gtk_widget_set_margin_top (box, 6);
+  gtk_widget_set_margin_bottom (box, 6);
+  gtk_widget_set_margin_end (box, 6);
+  gtk_widget_set_hexpand (texts, TRUE);
+  gtk_widget_set_valign (texts, GTK_ALIGN_CENTER);
+  gtk_widget_set_valign (state, GTK_ALIGN_CENTER);
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_label_set_xalign (GTK_LABEL (subtitle), 0);
+  gtk_label_set_wrap (GTK_LABEL (title), TRUE);
+  gtk_label_set_wrap (GTK_LABEL (subtitle), TRUE);
+  gtk_widget_add_css_class (subtitle, "dim-label");
+  gtk_widget_add_css_class (subtitle, "caption");
+
+  gtk_box_append (GTK_BOX (texts), title);
+  gtk_box_append (GTK_BOX (texts), subtitle);
+  gtk_box_append (GTK_BOX (box), texts);
+  gtk_box_append (GTK_BOX (box), state);
+  gtk_box_append (GTK_BOX (box), actions);
+  gtk_tree_expander_set_child (GTK_TREE_EXPANDER (expander), box);
+
+  g_object_set_data (G_OBJECT (expander), "kvota-title", title);
+  g_object_set_data (G_OBJECT (expander), "kvota-subtitle", subtitle);
+  g_object_set_data (G_OBJECT (expander), "kvota-state", state);
+  g_object_set_data (G_OBJECT (expander), "kvota-actions", actions);
+  gtk_list_item_set_child (list_item, expander);
+  gtk_list_item_set_activatable (list_item, FALSE);
+}
+
+static void
+row_bind_cb (GtkSignalListItemFactory *factory,
+             GtkListItem              *list_item,
+             KvotaUsersPage           *self)
+{
+  GtkTreeListRow *row = gtk_list_item_get_item (list_item);
+  g_autoptr(KvotaDirectoryItem) item = gtk_tree_list_row_get_item (row);
+  GtkWidget *expander = gtk_list_item_get_child (list_item);
+  GtkLabel *title = g_object_get_data (G_OBJECT (expander), "kvota-title");
+  GtkLabel *subtitle = g_object_get_data (G_OBJECT (expander), "kvota-subtitle");
+  GtkLabel *state = g_object_get_data (G_OBJECT (expander), "kvota-state");
+  GtkBox *actions = g_object_get_data (G_OBJECT (expander), "kvota-actions");
+  const KvotaOrganisation *organisation = kvota_directory_item_get_organisation (item);
+  const KvotaUser *user = kvota_directory_item_get_user (item);
+  GtkWidget *child;
+
+  gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (expander), row);
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (actions))) != NULL)
+    gtk_box_remove (actions, child);
+
+  if (organisation != NULL)
     {
-      const KvotaUser *user = g_ptr_array_index (self->users, i);
+      g_autofree char *text = organisation_subtitle (organisation);
 
-      if (user->organisation != NULL && user->organisation->id == organisation->id)
-        {
-          adw_expander_row_add_row (ADW_EXPANDER_ROW (row), create_user_row (self, user));
-          n_users++;
-        }
+      gtk_label_set_label (title, organisation->name);
+      gtk_label_set_label (subtitle, text);
+      set_state_label (state, organisation->state);
+      gtk_widget_remove_css_class (GTK_WIDGET (title), "dim-label");
+      gtk_widget_add_css_class (GTK_WIDGET (title), "heading");
+      if (self->may_act)
+        add_organisation_actions (self, actions, organisation);
     }
-
-  if (n_users == 0)
+  else
     {
-      GtkWidget *empty = g_object_new (ADW_TYPE_ACTION_ROW, "use-markup", FALSE, NULL);
+      /* Translators: a user's username and role, such as “pavlodar, Representative”. */
+      g_autofree char *text = g_strdup_printf (_("%s, %s"), user->username, kvota_role_describe (user->role));
 
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (empty), _("No users"));
-      adw_expander_row_add_row (ADW_EXPANDER_ROW (row), empty);
+      gtk_label_set_label (title, user->full_name);
+      gtk_label_set_label (subtitle, text);
+      set_state_label (state, user->state);
+      gtk_widget_remove_css_class (GTK_WIDGET (title), "heading");
+      if (self->may_act)
+        add_user_actions (self, actions, user);
     }
+}
 
-  return row;
+static void
+row_unbind_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *list_item,
+               KvotaUsersPage           *self)
+{
+  gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (gtk_list_item_get_child (list_item)), NULL);
+}
+
+/* An organisation opens on its users; one without users does not open. */
+static GListModel *
+create_children_cb (gpointer item,
+                    gpointer user_data)
+{
+  GListModel *users = kvota_directory_item_get_users (item);
+
+  if (users == NULL || g_list_model_get_n_items (users) == 0)
+    return NULL;
+
+  return g_object_ref (users);
 }
 
 static void
 fill (KvotaUsersPage *self)
 {
   g_autoptr(GHashTable) expanded = g_hash_table_new (NULL, NULL);
+  g_autoptr(GHashTable) by_id = g_hash_table_new (NULL, NULL);
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  GListModel *rows = G_LIST_MODEL (self->tree);
 
   /* The organisations the user opened stay open across a reload. */
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->list_box));
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (ADW_IS_EXPANDER_ROW (child) && adw_expander_row_get_expanded (ADW_EXPANDER_ROW (child)))
-      g_hash_table_add (expanded, g_object_get_data (G_OBJECT (child), "kvota-organisation-id"));
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      g_autoptr(GtkTreeListRow) row = g_list_model_get_item (rows, i);
+      g_autoptr(KvotaDirectoryItem) item = gtk_tree_list_row_get_item (row);
+      const KvotaOrganisation *organisation = kvota_directory_item_get_organisation (item);
 
-  clear_list_box (self->list_box);
+      if (organisation != NULL && gtk_tree_list_row_get_expanded (row))
+        g_hash_table_add (expanded, GSIZE_TO_POINTER ((gsize) organisation->id));
+    }
+
+  /* The records go over to the items. */
+  g_ptr_array_set_free_func (self->organisations, NULL);
+  g_ptr_array_set_free_func (self->users, NULL);
 
   for (guint i = 0; i < self->organisations->len; i++)
     {
-      const KvotaOrganisation *organisation = g_ptr_array_index (self->organisations, i);
-      GtkWidget *row = create_organisation_row (self, organisation);
+      KvotaOrganisation *organisation = g_ptr_array_index (self->organisations, i);
+      KvotaDirectoryItem *item = kvota_directory_item_new_organisation (organisation);
 
-      if (g_hash_table_contains (expanded, GSIZE_TO_POINTER ((gsize) organisation->id)))
-        adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
-      gtk_list_box_append (self->list_box, row);
+      g_hash_table_insert (by_id, GSIZE_TO_POINTER ((gsize) organisation->id), item);
+      g_ptr_array_add (items, item);
     }
+
+  for (guint i = 0; i < self->users->len; i++)
+    {
+      KvotaUser *user = g_ptr_array_index (self->users, i);
+      KvotaDirectoryItem *organisation = NULL;
+      g_autoptr(KvotaDirectoryItem) item = NULL;
+
+      if (user->organisation != NULL)
+        organisation = g_hash_table_lookup (by_id, GSIZE_TO_POINTER ((gsize) user->organisation->id));
+      if (organisation == NULL)
+        {
+          kvota_user_free (user);
+          continue;
+        }
+
+      item = kvota_directory_item_new_user (user);
+      kvota_directory_item_add_user (organisation, item);
+    }
+
+  g_clear_pointer (&self->organisations, g_ptr_array_unref);
+  g_clear_pointer (&self->users, g_ptr_array_unref);
+
+  g_list_store_splice (self->items, 0, g_list_model_get_n_items (G_LIST_MODEL (self->items)),
+                       items->pdata, items->len);
+
+  if (g_hash_table_size (expanded) > 0)
+    for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+      {
+        g_autoptr(GtkTreeListRow) row = g_list_model_get_item (rows, i);
+        g_autoptr(KvotaDirectoryItem) item = gtk_tree_list_row_get_item (row);
+        const KvotaOrganisation *organisation = kvota_directory_item_get_organisation (item);
+
+        if (organisation != NULL &&
+            g_hash_table_contains (expanded, GSIZE_TO_POINTER ((gsize) organisation->id)))
+          gtk_tree_list_row_set_expanded (row, TRUE);
+      }
 }
 
 static GPtrArray *
@@ -874,7 +977,7 @@ loaded_cb (GObject      *object,
 
   fill (self);
   self->has_content = TRUE;
-  show (self, self->organisations->len > 0 ? "content" : "empty");
+  show (self, g_list_model_get_n_items (G_LIST_MODEL (self->items)) > 0 ? "content" : "empty");
 }
 
 static void
@@ -923,21 +1026,27 @@ kvota_users_page_map (GtkWidget *widget)
     reload (self);
 }
 
-/* Search, by the texts the rows show (kvota-search.c). */
+/* Search, by the texts the rows show (kvota-search.c): an organisation
+ * shows, with all its users, when it or one of them matches. */
 
 static gboolean
-filter_row_cb (GtkListBoxRow *row,
-               gpointer       user_data)
+filter_cb (gpointer item,
+           gpointer user_data)
 {
   KvotaUsersPage *self = user_data;
-  g_autofree char *folded = NULL;
 
-  if (self->search_text == NULL)
-    return TRUE;
+  return kvota_directory_item_matches (item, self->search_text);
+}
 
-  folded = kvota_search_widget_text (GTK_WIDGET (row));
+static void
+update_no_match (KvotaUsersPage *self)
+{
+  gboolean none = g_list_model_get_n_items (G_LIST_MODEL (self->filtered)) == 0;
 
-  return strstr (folded, self->search_text) != NULL;
+  /* The placeholder speaks of the search only: an empty list has a page
+   * of its own. */
+  gtk_widget_set_visible (self->no_match, none && self->search_text != NULL);
+  gtk_widget_set_visible (self->scrolled_window, !none);
 }
 
 static void
@@ -950,10 +1059,7 @@ search_changed_cb (KvotaUsersPage *self,
   if (folded[0] != '\0')
     self->search_text = g_steal_pointer (&folded);
 
-  /* The placeholder speaks of the search only: an empty list has a page
-   * of its own. */
-  gtk_widget_set_visible (self->no_match, self->search_text != NULL);
-  gtk_list_box_invalidate_filter (self->list_box);
+  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
 }
 
 static void
@@ -1000,6 +1106,10 @@ kvota_users_page_finalize (GObject *object)
 
   g_clear_pointer (&self->organisations, g_ptr_array_unref);
   g_clear_pointer (&self->users, g_ptr_array_unref);
+  g_clear_object (&self->items);
+  g_clear_object (&self->filter);
+  g_clear_object (&self->filtered);
+  g_clear_object (&self->tree);
   g_clear_error (&self->load_error);
   g_clear_pointer (&self->draft_target, g_free);
   g_clear_pointer (&self->draft_reason, g_free);
@@ -1026,7 +1136,8 @@ kvota_users_page_class_init (KvotaUsersPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KvotaUsersPage, stack);
   gtk_widget_class_bind_template_child (widget_class, KvotaUsersPage, spinner);
   gtk_widget_class_bind_template_child (widget_class, KvotaUsersPage, error_page);
-  gtk_widget_class_bind_template_child (widget_class, KvotaUsersPage, list_box);
+  gtk_widget_class_bind_template_child (widget_class, KvotaUsersPage, list_view);
+  gtk_widget_class_bind_template_child (widget_class, KvotaUsersPage, scrolled_window);
   gtk_widget_class_bind_template_child (widget_class, KvotaUsersPage, search_entry);
   gtk_widget_class_bind_template_child (widget_class, KvotaUsersPage, no_match);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
@@ -1039,10 +1150,28 @@ kvota_users_page_class_init (KvotaUsersPageClass *klass)
 static void
 kvota_users_page_init (KvotaUsersPage *self)
 {
+  g_autoptr(GtkListItemFactory) factory = NULL;
+  g_autoptr(GtkSelectionModel) selection = NULL;
   GtkEventController *controller;
+
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  gtk_list_box_set_filter_func (self->list_box, filter_row_cb, self, NULL);
+  self->items = g_list_store_new (KVOTA_TYPE_DIRECTORY_ITEM);
+  self->filter = gtk_custom_filter_new (filter_cb, self, NULL);
+  self->filtered = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->items)),
+                                              g_object_ref (GTK_FILTER (self->filter)));
+  self->tree = gtk_tree_list_model_new (g_object_ref (G_LIST_MODEL (self->filtered)), FALSE, FALSE,
+                                        create_children_cb, NULL, NULL);
+  g_signal_connect_object (self->filtered, "items-changed", G_CALLBACK (update_no_match), self,
+                           G_CONNECT_SWAPPED);
+
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect_object (factory, "setup", G_CALLBACK (row_setup_cb), self, 0);
+  g_signal_connect_object (factory, "bind", G_CALLBACK (row_bind_cb), self, 0);
+  g_signal_connect_object (factory, "unbind", G_CALLBACK (row_unbind_cb), self, 0);
+  gtk_list_view_set_factory (self->list_view, factory);
+  selection = GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->tree))));
+  gtk_list_view_set_model (self->list_view, selection);
 
   /* Ctrl+F works wherever the focus is in the window while the page is
    * shown, such as on the sidebar. */

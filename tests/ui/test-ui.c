@@ -1091,6 +1091,106 @@ test_transfer_with_document (void)
   close_window (window);
 }
 
+/* Users and organisations: the administrator finds a user by name, opens
+ * its organisation, blocks the user with a reason and restores it */
+
+/* The row of the users page that reads TITLE, or NULL. */
+static GtkWidget *
+find_directory_row (GtkWidget  *page,
+                    const char *title)
+{
+  GtkWidget *label = kvota_ui_find_label (kvota_ui_find (page, "list_view"), title);
+
+  return label != NULL ? gtk_widget_get_ancestor (label, GTK_TYPE_TREE_EXPANDER) : NULL;
+}
+
+/* The button of ROW that reads LABEL (with its mnemonic), or NULL. */
+static GtkWidget *
+find_row_button (GtkWidget  *row,
+                 const char *label)
+{
+  g_autofree char *text = without_mnemonic (label);
+  GtkWidget *found = row != NULL ? kvota_ui_find_label (row, text) : NULL;
+
+  return found != NULL ? gtk_widget_get_ancestor (found, GTK_TYPE_BUTTON) : NULL;
+}
+
+static void
+set_user_blocked (GtkWidget       *window,
+                  GtkWidget       *page,
+                  const KvotaUser *user,
+                  gboolean         block)
+{
+  g_autofree char *toast = NULL;
+  g_autofree char *apply = without_mnemonic (block ? _("_Block") : _("_Restore"));
+  GtkWidget *button;
+  GtkWidget *dialog;
+
+  kvota_ui_wait_until ((button = find_row_button (find_directory_row (page, user->full_name),
+                                                  block ? _("_Block…") : _("_Restore…"))) != NULL,
+                       block ? "the user’s row offers Block…" : "the user’s row offers Restore…");
+  kvota_ui_click (button);
+
+  kvota_ui_wait_until ((dialog = find_dialog ()) != NULL, "the dialog opens");
+  if (block)
+    {
+      kvota_ui_type (kvota_ui_find_type (dialog, GTK_TYPE_ENTRY), "Power of attorney expired");
+      screenshot (dialog, "users-block-dialog");
+    }
+  kvota_ui_wait_until ((button = kvota_ui_find_label (dialog, apply)) != NULL, "the dialog shows its button");
+  kvota_ui_click (gtk_widget_get_ancestor (button, GTK_TYPE_BUTTON));
+
+  toast = block ? g_strdup_printf (_("%s is blocked. Every session has ended."), user->full_name)
+                : g_strdup_printf (_("%s is restored."), user->full_name);
+  kvota_ui_wait_until (kvota_ui_find_label (window, toast) != NULL, "the toast says it is done");
+}
+
+static void
+test_users_block_restore (void)
+{
+  g_autoptr(KvotaUser) accountant = NULL;
+  g_autoptr(KvotaTestReply) login = NULL;
+  GListModel *rows;
+  GtkWidget *window;
+  GtkWidget *page;
+  GtkWidget *row;
+
+  if (skip_without_display ())
+    return;
+
+  ensure_registry ();
+  accountant = fetch_user ("pavlodar-accounts", NULL);
+
+  window = log_in ("admin");
+  page = open_page (window, "users");
+  wait_for_content (page);
+
+  /* The user's name finds its organisation, and only that one. */
+  kvota_ui_type (kvota_ui_find (page, "search_entry"), accountant->full_name);
+  rows = G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (kvota_ui_find (page, "list_view"))));
+  kvota_ui_wait_until (g_list_model_get_n_items (rows) == 1, "the search leaves one organisation");
+  kvota_ui_wait_until ((row = find_directory_row (page, accountant->organisation->name)) != NULL,
+                       "the organisation’s row shows");
+
+  /* Opening it shows its users, the accountant among them. */
+  gtk_widget_activate_action (row, "listitem.toggle-expand", NULL);
+  kvota_ui_wait_until (find_directory_row (page, accountant->full_name) != NULL, "the organisation opens on its users");
+  screenshot (window, "users-search");
+
+  set_user_blocked (window, page, accountant, TRUE);
+  login = kvota_test_server_login_as (ui.server, accountant->username, password_of (accountant->username));
+  kvota_test_assert_error (login, 403, "user-blocked");
+  g_clear_pointer (&login, kvota_test_reply_free);
+  screenshot (window, "users-blocked");
+
+  /* The page shows the block, the organisation still open, and undoes it. */
+  set_user_blocked (window, page, accountant, FALSE);
+  login = kvota_test_server_login_as (ui.server, accountant->username, password_of (accountant->username));
+  kvota_test_assert_status (login, 201);
+
+  close_window (window);
+}
+
 /* Registration: a company applies with a registration key, and the
  * administrator reviews the application and confirms it */
 
@@ -1993,6 +2093,7 @@ main (int   argc,
   g_test_add_func ("/ui/trading/sign-for-sale", test_trading_sign_for_sale);
   g_test_add_func ("/ui/queue/confirm", test_queue_confirm);
   g_test_add_func ("/ui/applications/confirm", test_applications_confirm);
+  g_test_add_func ("/ui/users/block-restore", test_users_block_restore);
   g_test_add_func ("/ui/session/expired", test_session_expired);
 
   status = g_test_run ();
