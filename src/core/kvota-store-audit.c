@@ -187,7 +187,13 @@ read_entry (sqlite3_stmt *statement)
  * @first_bad: (out) (optional): the id of the first broken entry, or 0
  * @error: return location for a #GError, or %NULL
  *
- * Walks the whole journal and recomputes every link.
+ * Recomputes every link of the journal. The store remembers how far the
+ * journal was proved whole: while nothing but this store has written to
+ * the file since, only the entries added after that point are walked
+ * (this store only ever appends to the journal, and SQLite triggers keep
+ * even it from changing an entry). A commit by any other connection, such
+ * as a program that opened the file on its own, makes the next call walk
+ * the whole journal again.
  *
  * Returns: %TRUE if the chain is whole; otherwise %FALSE with
  *   %KVOTA_ERROR_AUDIT_BROKEN naming the first broken entry
@@ -199,22 +205,34 @@ kvota_store_verify_audit (KvotaStore  *self,
                           GError     **error)
 {
   g_autoptr(sqlite3_stmt) statement = NULL;
-  g_autofree char *expected_prev = g_strdup (GENESIS_HASH);
+  g_autofree char *expected_prev = NULL;
   g_autofree char *head = NULL;
   g_autofree char *expected_head = NULL;
+  gint64 data_version = _kvota_store_data_version (self);
   gint64 expected_id = 1;
   int rc;
 
   g_return_val_if_fail (KVOTA_IS_STORE (self), FALSE);
 
-  if (n_entries != NULL)
-    *n_entries = 0;
   if (first_bad != NULL)
     *first_bad = 0;
 
-  statement = _kvota_store_prepare (self, "SELECT " AUDIT_COLUMNS " FROM audit ORDER BY id", error);
+  if (self->audit_proved_hash != NULL && data_version >= 0 && data_version == self->audit_proved_version)
+    {
+      expected_id = self->audit_proved_id + 1;
+      expected_prev = g_strdup (self->audit_proved_hash);
+    }
+  else
+    expected_prev = g_strdup (GENESIS_HASH);
+  g_clear_pointer (&self->audit_proved_hash, g_free);
+
+  if (n_entries != NULL)
+    *n_entries = expected_id - 1;
+
+  statement = _kvota_store_prepare (self, "SELECT " AUDIT_COLUMNS " FROM audit WHERE id >= ? ORDER BY id", error);
   if (statement == NULL)
     return FALSE;
+  sqlite3_bind_int64 (statement, 1, expected_id);
 
   while ((rc = sqlite3_step (statement)) == SQLITE_ROW)
     {
@@ -264,6 +282,10 @@ kvota_store_verify_audit (KvotaStore  *self,
                    (long long) expected_id, _("entries at the end of the journal are missing"));
       return FALSE;
     }
+
+  self->audit_proved_id = expected_id - 1;
+  self->audit_proved_hash = g_steal_pointer (&expected_prev);
+  self->audit_proved_version = data_version;
 
   return TRUE;
 }

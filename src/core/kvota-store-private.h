@@ -29,6 +29,12 @@ struct _KvotaStore
   guint64     seen_rollbacks;
   guint64     version;
 
+  /* How far kvota_store_verify_audit() proved the journal whole, and
+   * the data_version it saw then. */
+  gint64      audit_proved_id;
+  char       *audit_proved_hash;
+  gint64      audit_proved_version;
+
   /* Inside kvota_store_begin_group(): how many operations are open. */
   gboolean    in_group;
   gboolean    group_failed;   /* an operation could not be undone alone */
@@ -87,6 +93,7 @@ gboolean      _kvota_store_commit        (KvotaStore    *self,
                                           GError       **error);
 void          _kvota_store_rollback      (KvotaStore    *self);
 char         *_kvota_store_now           (void);
+gint64        _kvota_store_data_version  (KvotaStore    *self);
 
 gboolean      _kvota_store_audit         (KvotaStore    *self,
                                           const char    *actor,

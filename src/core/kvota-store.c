@@ -440,6 +440,7 @@ kvota_store_finalize (GObject *object)
   if (self->db != NULL)
     sqlite3_close (self->db);
   g_clear_pointer (&self->path, g_free);
+  g_clear_pointer (&self->audit_proved_hash, g_free);
 
   G_OBJECT_CLASS (kvota_store_parent_class)->finalize (object);
 }
@@ -979,6 +980,20 @@ kvota_store_end_group (KvotaStore  *self,
   return FALSE;
 }
 
+/* SQLite's count of commits by other connections to the file, or -1 when
+ * it cannot be read. */
+gint64
+_kvota_store_data_version (KvotaStore *self)
+{
+  g_autoptr(sqlite3_stmt) statement = NULL;
+
+  if ((statement = _kvota_store_prepare (self, "PRAGMA data_version", NULL)) != NULL &&
+      sqlite3_step (statement) == SQLITE_ROW)
+    return sqlite3_column_int64 (statement, 0);
+
+  return -1;
+}
+
 /**
  * kvota_store_get_version:
  * @self: a #KvotaStore
@@ -993,15 +1008,12 @@ kvota_store_end_group (KvotaStore  *self,
 guint64
 kvota_store_get_version (KvotaStore *self)
 {
-  g_autoptr(sqlite3_stmt) statement = NULL;
-  gint64 data_version = -1;
+  gint64 data_version;
   gint64 changes;
 
   g_return_val_if_fail (KVOTA_IS_STORE (self), 0);
 
-  if ((statement = _kvota_store_prepare (self, "PRAGMA data_version", NULL)) != NULL &&
-      sqlite3_step (statement) == SQLITE_ROW)
-    data_version = sqlite3_column_int64 (statement, 0);
+  data_version = _kvota_store_data_version (self);
   changes = sqlite3_total_changes64 (self->db);
 
   /* Unreadable: nothing read before can be trusted. */

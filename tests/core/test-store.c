@@ -1672,6 +1672,43 @@ test_store_audit_tamper_actor (Fixture       *f,
   assert_tampering_caught (f, "UPDATE audit SET actor = 'someone-else' WHERE id = 5", 5, 4);
 }
 
+/* The store proves the journal again from where it last did while only
+ * it writes; a change by another connection, made while the store stays
+ * open, is caught all the same. */
+static void
+test_store_audit_tamper_while_open (Fixture       *f,
+                                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KvotaTransaction) more = NULL;
+  gint64 n_entries = -1;
+  gint64 first_bad = -1;
+  gint64 proved;
+
+  run_scenario (f);
+  proved = count_audit (f);
+
+  /* Appended by the store itself: walked on from the last proof. */
+  more = kvota_store_issue (f->store, "admin", f->a->account, KVOTA_UNIT_TYPE_QUOTA, 2015, 10, &error);
+  g_assert_no_error (error);
+  g_assert_true (kvota_store_verify_audit (f->store, &n_entries, &first_bad, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (n_entries, >, proved);
+  g_assert_cmpint (first_bad, ==, 0);
+
+  {
+    g_autoptr(sqlite3) db = open_direct (f->path);
+
+    exec_direct (db, "DROP TRIGGER audit_no_update;");
+    exec_direct (db, "UPDATE audit SET actor = 'someone-else' WHERE id = 5");
+  }
+
+  g_assert_false (kvota_store_verify_audit (f->store, &n_entries, &first_bad, &error));
+  g_assert_error (error, KVOTA_ERROR, KVOTA_ERROR_AUDIT_BROKEN);
+  g_assert_cmpint (first_bad, ==, 5);
+  g_assert_cmpint (n_entries, ==, 4);
+}
+
 static void
 test_store_audit_delete_last (Fixture       *f,
                               gconstpointer  data)
@@ -2261,6 +2298,7 @@ main (int   argc,
   ADD ("/core/store/audit/append-only", set_up_holders, test_store_audit_append_only);
   ADD ("/core/store/audit/tamper-after", set_up_holders, test_store_audit_tamper_after);
   ADD ("/core/store/audit/tamper-actor", set_up_holders, test_store_audit_tamper_actor);
+  ADD ("/core/store/audit/tamper-while-open", set_up_holders, test_store_audit_tamper_while_open);
   ADD ("/core/store/audit/delete-last", set_up_holders, test_store_audit_delete_last);
   ADD ("/core/store/audit/delete-middle", set_up_holders, test_store_audit_delete_middle);
   ADD ("/core/store/audit/delete-all", set_up_holders, test_store_audit_delete_all);
