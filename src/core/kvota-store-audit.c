@@ -291,6 +291,87 @@ kvota_store_verify_audit (KvotaStore  *self,
 }
 
 /**
+ * kvota_store_audit_proof_holds:
+ * @self: a #KvotaStore
+ *
+ * Returns: whether kvota_store_verify_audit() would walk only the entries
+ *   added since its last proof, rather than the whole journal
+ */
+gboolean
+kvota_store_audit_proof_holds (KvotaStore *self)
+{
+  gint64 data_version;
+
+  g_return_val_if_fail (KVOTA_IS_STORE (self), FALSE);
+
+  data_version = _kvota_store_data_version (self);
+  return self->audit_proved_hash != NULL && data_version >= 0 && data_version == self->audit_proved_version;
+}
+
+/**
+ * kvota_store_get_foreign_version:
+ * @self: a #KvotaStore
+ *
+ * Returns: a number that changes when another connection commits to the
+ *   file (SQLite's data_version), or -1 when it cannot be read
+ */
+gint64
+kvota_store_get_foreign_version (KvotaStore *self)
+{
+  g_return_val_if_fail (KVOTA_IS_STORE (self), -1);
+
+  return _kvota_store_data_version (self);
+}
+
+/**
+ * kvota_store_get_audit_proof:
+ * @self: a #KvotaStore
+ * @hash: (out) (transfer full) (optional): the hash of the last entry proved
+ *
+ * Returns: the id of the last entry that kvota_store_verify_audit() proved,
+ *   or 0 when it proved nothing
+ */
+gint64
+kvota_store_get_audit_proof (KvotaStore  *self,
+                             char       **hash)
+{
+  g_return_val_if_fail (KVOTA_IS_STORE (self), 0);
+
+  if (hash != NULL)
+    *hash = g_strdup (self->audit_proved_hash);
+
+  return self->audit_proved_hash != NULL ? self->audit_proved_id : 0;
+}
+
+/**
+ * kvota_store_set_audit_proof:
+ * @self: a #KvotaStore
+ * @foreign_version: what kvota_store_get_foreign_version() said of @self
+ *   before the proof began
+ * @id: the last entry proved
+ * @hash: its hash
+ *
+ * Takes over a proof of the journal that another connection made, for
+ * example in a worker thread: kvota_store_verify_audit() then walks on
+ * from @id, unless another connection has committed since
+ * @foreign_version was read.
+ */
+void
+kvota_store_set_audit_proof (KvotaStore *self,
+                             gint64      foreign_version,
+                             gint64      id,
+                             const char *hash)
+{
+  g_return_if_fail (KVOTA_IS_STORE (self));
+  g_return_if_fail (hash != NULL);
+
+  g_free (self->audit_proved_hash);
+  self->audit_proved_hash = g_strdup (hash);
+  self->audit_proved_id = id;
+  self->audit_proved_version = foreign_version;
+}
+
+/**
  * kvota_store_list_audit:
  * @self: a #KvotaStore
  * @after_id: list entries after this id (0 for the first page)

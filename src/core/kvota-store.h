@@ -634,6 +634,14 @@ gboolean            kvota_store_verify_audit      (KvotaStore       *self,
                                                    gint64           *n_entries,
                                                    gint64           *first_bad,
                                                    GError          **error);
+gboolean            kvota_store_audit_proof_holds (KvotaStore       *self);
+gint64              kvota_store_get_foreign_version (KvotaStore     *self);
+gint64              kvota_store_get_audit_proof   (KvotaStore       *self,
+                                                   char            **hash);
+void                kvota_store_set_audit_proof   (KvotaStore       *self,
+                                                   gint64            foreign_version,
+                                                   gint64            id,
+                                                   const char       *hash);
 GPtrArray          *kvota_store_list_audit        (KvotaStore       *self,
                                                    gint64            after_id,
                                                    guint             limit,

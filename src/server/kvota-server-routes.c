@@ -852,11 +852,33 @@ ledger_cb (KvotaServer  *self,
 
 /* GET /api/v1/audit */
 
-static void
-audit_cb (KvotaServer  *self,
-          KvotaRequest *request)
+typedef struct
 {
-  static const char * const allowed[] = { "after", "limit", NULL };
+  char    *path;
+  gint64   foreign_version;   /* the server's store's, before the proof */
+  gint64   proved_id;
+  char    *proved_hash;       /* NULL when the chain is broken */
+  gint64   first_bad;
+} AuditProof;
+
+static void
+audit_proof_free (gpointer data)
+{
+  AuditProof *proof = data;
+
+  g_free (proof->path);
+  g_free (proof->proved_hash);
+  g_free (proof);
+}
+
+/* The page of entries, with the chain's verification: @broken when a
+ * worker found it broken, else the server's store proves it, walking only
+ * what was added since its last proof. */
+static void
+reply_audit_page (KvotaServer      *self,
+                  KvotaRequest     *request,
+                  const AuditProof *broken)
+{
   g_autoptr(GPtrArray) entries = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GError) verify_error = NULL;
@@ -864,12 +886,10 @@ audit_cb (KvotaServer  *self,
   g_autoptr(JsonNode) node = NULL;
   gint64 after = 0;
   gint64 limit = 100;
-  gint64 n_entries = 0;
   gint64 first_bad = 0;
   gboolean intact;
 
-  if (!_kvota_request_check_query (request, allowed, &error) ||
-      !_kvota_request_query_int (request, "after", 0, G_MAXINT64, &after, &error) ||
+  if (!_kvota_request_query_int (request, "after", 0, G_MAXINT64, &after, &error) ||
       !_kvota_request_query_int (request, "limit", 1, 1000, &limit, &error) ||
       (entries = kvota_store_list_audit (self->store, after, (guint) limit, &error)) == NULL)
     {
@@ -877,7 +897,13 @@ audit_cb (KvotaServer  *self,
       return;
     }
 
-  intact = kvota_store_verify_audit (self->store, &n_entries, &first_bad, &verify_error);
+  if (broken != NULL)
+    {
+      intact = FALSE;
+      first_bad = broken->first_bad;
+    }
+  else
+    intact = kvota_store_verify_audit (self->store, NULL, &first_bad, &verify_error);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "intact");
@@ -917,6 +943,83 @@ audit_cb (KvotaServer  *self,
   node = json_builder_get_root (builder);
 
   _kvota_request_reply_json (request, SOUP_STATUS_OK, node);
+}
+
+/* In a worker thread, on a connection of its own: the first proof of the
+ * whole journal hashes every entry, minutes for millions of them, which
+ * the server must not wait for. */
+static gboolean
+prove_audit_thread (gpointer   data,
+                    GError   **error)
+{
+  AuditProof *proof = data;
+  g_autoptr(KvotaStore) store = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if ((store = kvota_store_open (proof->path, FALSE, error)) == NULL)
+    return FALSE;
+
+  if (!kvota_store_verify_audit (store, NULL, &proof->first_bad, &local_error) &&
+      !g_error_matches (local_error, KVOTA_ERROR, KVOTA_ERROR_AUDIT_BROKEN))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  proof->proved_id = kvota_store_get_audit_proof (store, &proof->proved_hash);
+  return TRUE;
+}
+
+static void
+audit_proved (KvotaServer  *self,
+              KvotaRequest *request,
+              gpointer      data,
+              const GError *error)
+{
+  AuditProof *proof = data;
+
+  if (error != NULL)
+    {
+      _kvota_request_reply_error (request, error);
+      return;
+    }
+
+  if (proof->proved_hash == NULL)
+    {
+      reply_audit_page (self, request, proof);
+      return;
+    }
+
+  /* The server's store walks on from there: what was added meanwhile,
+   * unless another program wrote to the file since the proof began. */
+  kvota_store_set_audit_proof (self->store, proof->foreign_version, proof->proved_id, proof->proved_hash);
+  reply_audit_page (self, request, NULL);
+}
+
+static void
+audit_cb (KvotaServer  *self,
+          KvotaRequest *request)
+{
+  static const char * const allowed[] = { "after", "limit", NULL };
+  g_autoptr(GError) error = NULL;
+  AuditProof *proof;
+
+  if (!_kvota_request_check_query (request, allowed, &error))
+    {
+      _kvota_request_reply_error (request, error);
+      return;
+    }
+
+  if (kvota_store_audit_proof_holds (self->store))
+    {
+      reply_audit_page (self, request, NULL);
+      return;
+    }
+
+  proof = g_new0 (AuditProof, 1);
+  proof->path = g_strdup (kvota_store_get_path (self->store));
+  proof->foreign_version = kvota_store_get_foreign_version (self->store);
+  _kvota_request_defer (self, request, prove_audit_thread, audit_proved, proof, audit_proof_free);
 }
 
 /* The role table: every route, and who may call it. API.md documents each

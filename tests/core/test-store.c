@@ -1709,6 +1709,55 @@ test_store_audit_tamper_while_open (Fixture       *f,
   g_assert_cmpint (n_entries, ==, 4);
 }
 
+/* A proof made on another connection, as the server makes it in a worker
+ * thread, is taken over: the store then walks on from its last entry. */
+static void
+test_store_audit_proof_elsewhere (Fixture       *f,
+                                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KvotaStore) other = NULL;
+  g_autoptr(KvotaTransaction) more = NULL;
+  g_autofree char *hash = NULL;
+  gint64 version;
+  gint64 proved;
+  gint64 n_entries = -1;
+
+  run_scenario (f);
+  close_store (f);
+  reopen_store (f);
+  g_assert_false (kvota_store_audit_proof_holds (f->store));
+
+  version = kvota_store_get_foreign_version (f->store);
+  other = kvota_store_open (f->path, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_true (kvota_store_verify_audit (other, NULL, NULL, &error));
+  proved = kvota_store_get_audit_proof (other, &hash);
+  g_assert_cmpint (proved, >, 0);
+  g_assert_nonnull (hash);
+
+  /* Opening and proving wrote nothing: the proof holds for this store. */
+  kvota_store_set_audit_proof (f->store, version, proved, hash);
+  g_assert_true (kvota_store_audit_proof_holds (f->store));
+
+  more = kvota_store_issue (f->store, "admin", f->a->account, KVOTA_UNIT_TYPE_QUOTA, 2015, 10, &error);
+  g_assert_no_error (error);
+  g_assert_true (kvota_store_audit_proof_holds (f->store));
+  g_assert_true (kvota_store_verify_audit (f->store, &n_entries, NULL, &error));
+  g_assert_cmpint (n_entries, >, proved);
+
+  /* A commit by the other connection ends it. */
+  {
+    g_autoptr(KvotaTransaction) elsewhere =
+      kvota_store_issue (other, "admin", f->a->account, KVOTA_UNIT_TYPE_QUOTA, 2015, 10, &error);
+
+    g_assert_no_error (error);
+  }
+  g_assert_false (kvota_store_audit_proof_holds (f->store));
+  g_assert_true (kvota_store_verify_audit (f->store, NULL, NULL, &error));
+  g_assert_true (kvota_store_audit_proof_holds (f->store));
+}
+
 static void
 test_store_audit_delete_last (Fixture       *f,
                               gconstpointer  data)
@@ -2299,6 +2348,7 @@ main (int   argc,
   ADD ("/core/store/audit/tamper-after", set_up_holders, test_store_audit_tamper_after);
   ADD ("/core/store/audit/tamper-actor", set_up_holders, test_store_audit_tamper_actor);
   ADD ("/core/store/audit/tamper-while-open", set_up_holders, test_store_audit_tamper_while_open);
+  ADD ("/core/store/audit/proof-elsewhere", set_up_holders, test_store_audit_proof_elsewhere);
   ADD ("/core/store/audit/delete-last", set_up_holders, test_store_audit_delete_last);
   ADD ("/core/store/audit/delete-middle", set_up_holders, test_store_audit_delete_middle);
   ADD ("/core/store/audit/delete-all", set_up_holders, test_store_audit_delete_all);
