@@ -993,6 +993,41 @@ count_proposed (const char *token,
   return kvota_test_reply_get_length (reply, "transactions");
 }
 
+/* Drops FILES on WIDGET's drop target, as a file manager's drag would
+ * end: the drag itself needs a second program, the drop is the client's. */
+static gboolean
+drop_files (GtkWidget *widget,
+            GFile     *first,
+            ...)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+  GSList *files = NULL;
+  va_list more;
+  gboolean taken = FALSE;
+
+  va_start (more, first);
+  for (GFile *file = first; file != NULL; file = va_arg (more, GFile *))
+    files = g_slist_append (files, file);
+  va_end (more);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+      g_auto(GValue) value = G_VALUE_INIT;
+
+      if (!GTK_IS_DROP_TARGET (controller))
+        continue;
+
+      g_value_init (&value, GDK_TYPE_FILE_LIST);
+      g_value_take_boxed (&value, gdk_file_list_new_from_list (files));
+      g_signal_emit_by_name (controller, "drop", &value, 10.0, 10.0, &taken);
+      break;
+    }
+
+  g_slist_free (files);
+  return taken;
+}
+
 static void
 test_transfer_with_document (void)
 {
@@ -1000,10 +1035,13 @@ test_transfer_with_document (void)
   g_autoptr(KvotaUser) buyer = NULL;
   g_autoptr(KvotaTestReply) proposed = NULL;
   g_autoptr(GFile) contract = NULL;
+  g_autoptr(GFile) confirmation = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree guchar *pdf = NULL;
   g_autofree char *token = NULL;
   g_autofree char *contract_path = NULL;
+  g_autofree char *confirmation_path = NULL;
+  g_autofree char *confirmation_pdf = NULL;
   g_autofree char *quantity = NULL;
   g_autofree char *path = NULL;
   gsize pdf_length;
@@ -1029,6 +1067,12 @@ test_transfer_with_document (void)
   g_file_set_contents (contract_path, (const char *) pdf, (gssize) pdf_length, &error);
   g_assert_no_error (error);
   contract = g_file_new_for_path (contract_path);
+  /* Another document: other bytes, as the registry keeps each once. */
+  confirmation_path = g_build_filename (ui.server->dir, "confirmation.pdf", NULL);
+  confirmation_pdf = g_strdup_printf ("%.*s%% exchange confirmation\n", (int) pdf_length, (const char *) pdf);
+  g_file_set_contents (confirmation_path, confirmation_pdf, -1, &error);
+  g_assert_no_error (error);
+  confirmation = g_file_new_for_path (confirmation_path);
 
   window = log_in ("zhasyl");
   page = open_page (window, "trading");
@@ -1059,10 +1103,15 @@ test_transfer_with_document (void)
   kvota_ui_set_window (dialog);
 
   /* The document is read and listed; then the transfer can be sent. */
-  kvota_ui_wait_until (kvota_ui_find_list_box_row (GTK_LIST_BOX (kvota_ui_find (dialog, "documents_list")),
-                                                   "contract.pdf") != NULL ||
-                       gtk_widget_is_sensitive (kvota_ui_find (dialog, "submit_button")),
+  kvota_ui_wait_until (find_row_titled (GTK_LIST_BOX (kvota_ui_find (dialog, "documents_list")),
+                                        "contract.pdf") != NULL,
                        "the contract is among the documents");
+
+  /* The exchange's confirmation is dropped onto the dialog. */
+  g_assert_true (drop_files (kvota_ui_find (dialog, "content_box"), confirmation, NULL));
+  kvota_ui_wait_until (find_row_titled (GTK_LIST_BOX (kvota_ui_find (dialog, "documents_list")),
+                                        "confirmation.pdf") != NULL,
+                       "the dropped confirmation is among the documents");
   kvota_ui_wait_until (gtk_widget_is_sensitive (kvota_ui_find (dialog, "submit_button")),
                        "the transfer can be submitted");
   screenshot (dialog, "transfer-with-document-dialog");
@@ -1087,6 +1136,7 @@ test_transfer_with_document (void)
                    buyer->organisation->account);
   g_assert_cmpint (kvota_test_reply_get_int (proposed, "transactions.0.quantity"), ==, TRANSFERRED);
   g_assert_cmpstr (kvota_test_reply_get_string (proposed, "transactions.0.documents.0.name"), ==, "contract.pdf");
+  g_assert_cmpstr (kvota_test_reply_get_string (proposed, "transactions.0.documents.1.name"), ==, "confirmation.pdf");
 
   close_window (window);
 }
