@@ -229,6 +229,35 @@ document_loaded_cb (GObject      *object,
       g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
+  /* The registry keeps a document once, by its content: a second file
+   * with the same bytes would be listed here and not go with the deal. */
+  if (error == NULL)
+    {
+      GListModel *documents = G_LIST_MODEL (self->documents);
+
+      for (guint i = 0; i < g_list_model_get_n_items (documents); i++)
+        {
+          g_autoptr(KvotaTransferDocument) other = g_list_model_get_item (documents, i);
+          guint position;
+
+          if (other != document &&
+              g_strcmp0 (kvota_transfer_document_get_sha256 (other), kvota_transfer_document_get_sha256 (document)) == 0 &&
+              g_list_store_find (self->documents, document, &position))
+            {
+              g_autofree char *message = NULL;
+
+              /* Translators: both are file names. */
+              message = g_strdup_printf (_("“%s” holds the same document as “%s”, which is added already."),
+                                         kvota_transfer_document_get_name (document),
+                                         kvota_transfer_document_get_name (other));
+              g_list_store_remove (self->documents, position);
+              update_submit (self);
+              show_error (self, message, NULL);
+              return;
+            }
+        }
+    }
+
   document_changed (self, document);
 
 #ifdef KVOTA_DEVELOPMENT

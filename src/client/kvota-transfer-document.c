@@ -27,6 +27,7 @@ struct _KvotaTransferDocument
   gsize       size;
   const char *kind;     /* PDF, PNG, JPEG */
   char       *base64;
+  char       *sha256;   /* how the registry knows the document */
   GError     *error;
   gboolean    loaded;
 };
@@ -36,6 +37,7 @@ typedef struct
   gsize       size;
   const char *kind;
   char       *base64;
+  char       *sha256;
 } LoadResult;
 
 G_DEFINE_FINAL_TYPE (KvotaTransferDocument, kvota_transfer_document, G_TYPE_OBJECT)
@@ -46,6 +48,7 @@ load_result_free (gpointer data)
   LoadResult *result = data;
 
   g_free (result->base64);
+  g_free (result->sha256);
   g_free (result);
 }
 
@@ -57,6 +60,7 @@ kvota_transfer_document_finalize (GObject *object)
   g_clear_object (&self->file);
   g_clear_pointer (&self->name, g_free);
   g_clear_pointer (&self->base64, g_free);
+  g_clear_pointer (&self->sha256, g_free);
   g_clear_error (&self->error);
 
   G_OBJECT_CLASS (kvota_transfer_document_parent_class)->finalize (object);
@@ -155,6 +159,7 @@ load_thread (GTask        *task,
     }
 
   result->base64 = g_base64_encode ((const guchar *) contents, length);
+  result->sha256 = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, length);
   g_task_return_pointer (task, result, load_result_free);
   return;
 
@@ -226,6 +231,7 @@ kvota_transfer_document_load_finish (KvotaTransferDocument  *self,
   self->size = loaded->size;
   self->kind = loaded->kind;
   self->base64 = g_steal_pointer (&loaded->base64);
+  self->sha256 = g_steal_pointer (&loaded->sha256);
   self->loaded = TRUE;
   load_result_free (loaded);
 
@@ -263,6 +269,14 @@ kvota_transfer_document_get_kind (KvotaTransferDocument *self)
 {
   g_return_val_if_fail (KVOTA_IS_TRANSFER_DOCUMENT (self), NULL);
   return self->kind;
+}
+
+/* The document's SHA-256 once it is read, or NULL. */
+const char *
+kvota_transfer_document_get_sha256 (KvotaTransferDocument *self)
+{
+  g_return_val_if_fail (KVOTA_IS_TRANSFER_DOCUMENT (self), NULL);
+  return self->sha256;
 }
 
 const char *

@@ -22,6 +22,7 @@ const char            *kvota_transfer_document_get_name   (KvotaTransferDocument
 gsize                  kvota_transfer_document_get_size   (KvotaTransferDocument  *self);
 const char            *kvota_transfer_document_get_kind   (KvotaTransferDocument  *self);
 const char            *kvota_transfer_document_get_base64 (KvotaTransferDocument  *self);
+const char            *kvota_transfer_document_get_sha256 (KvotaTransferDocument  *self);
 const GError          *kvota_transfer_document_get_error  (KvotaTransferDocument  *self);
 gboolean               kvota_transfer_document_get_loaded (KvotaTransferDocument  *self);
 void                   kvota_transfer_document_load_async (KvotaTransferDocument  *self,

@@ -1112,6 +1112,23 @@ test_transfer_with_document (void)
   kvota_ui_wait_until (find_row_titled (GTK_LIST_BOX (kvota_ui_find (dialog, "documents_list")),
                                         "confirmation.pdf") != NULL,
                        "the dropped confirmation is among the documents");
+
+  /* The contract again under another name: the dialog says it has it. */
+  {
+    g_autofree char *copy_path = g_build_filename (ui.server->dir, "contract-copy.pdf", NULL);
+    g_autoptr(GFile) copy = g_file_new_for_path (copy_path);
+    g_autofree char *message = NULL;
+
+    g_file_set_contents (copy_path, (const char *) pdf, (gssize) pdf_length, &error);
+    g_assert_no_error (error);
+    message = g_strdup_printf (_("“%s” holds the same document as “%s”, which is added already."),
+                               "contract-copy.pdf", "contract.pdf");
+    g_assert_true (drop_files (kvota_ui_find (dialog, "content_box"), copy, NULL));
+    kvota_ui_wait_until (g_strcmp0 (gtk_label_get_text (GTK_LABEL (kvota_ui_find (dialog, "error_label"))), message) == 0 &&
+                         kvota_ui_is_showing (kvota_ui_find (dialog, "error_label")),
+                         "the dialog says the copy is the contract");
+    g_assert_null (find_row_titled (GTK_LIST_BOX (kvota_ui_find (dialog, "documents_list")), "contract-copy.pdf"));
+  }
   kvota_ui_wait_until (gtk_widget_is_sensitive (kvota_ui_find (dialog, "submit_button")),
                        "the transfer can be submitted");
   screenshot (dialog, "transfer-with-document-dialog");
