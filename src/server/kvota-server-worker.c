@@ -35,7 +35,7 @@ deferred_free (gpointer user_data)
 
   if (deferred->destroy != NULL)
     deferred->destroy (deferred->data);
-  g_object_unref (deferred->server);
+  g_clear_object (&deferred->server);
   g_free (deferred);
 }
 
@@ -65,6 +65,15 @@ work_done_cb (GObject      *object,
   g_task_propagate_boolean (G_TASK (result), &error);
   deferred->done (deferred->server, deferred->request, deferred->data, error);
   _kvota_request_finish (deferred->request);
+
+  /* The worker thread may hold the task a moment longer and free it
+   * there: the server must not be let go of in that thread, where its
+   * last reference would dispose of it, and it must be free to close the
+   * registry as soon as the main loop ends. */
+  if (deferred->destroy != NULL)
+    deferred->destroy (deferred->data);
+  deferred->destroy = NULL;
+  g_clear_object (&deferred->server);
 }
 
 /**
