@@ -136,3 +136,62 @@ kvota_admin_format_block_state (KvotaBlockState state)
       return "";
     }
 }
+
+/**
+ * kvota_admin_format_audit_action:
+ * @action: an audit journal entry's action, such as `ledger.transfer.confirm`
+ *
+ * Returns: (transfer none): what the action did, translated; an action
+ *   this version does not know is shown as it is
+ */
+const char *
+kvota_admin_format_audit_action (const char *action)
+{
+  static const struct
+  {
+    const char *action;
+    const char *text;
+  } actions[] = {
+    { "application.submit", NC_("audit action", "Application submitted") },
+    { "application.confirm", NC_("audit action", "Application confirmed") },
+    { "application.decline", NC_("audit action", "Application declined") },
+    { "registration-key.create", NC_("audit action", "Registration key created") },
+    { "registration-key.revoke", NC_("audit action", "Registration key revoked") },
+    { "organisation.create", NC_("audit action", "Organisation created") },
+    { "organisation.block", NC_("audit action", "Organisation blocked") },
+    { "organisation.restore", NC_("audit action", "Organisation restored") },
+    { "user.create", NC_("audit action", "User created") },
+    { "user.block", NC_("audit action", "User blocked") },
+    { "user.restore", NC_("audit action", "User restored") },
+    { "user.password.change", NC_("audit action", "Password changed") },
+    { "user.password.reset", NC_("audit action", "Password reset started") },
+    { "user.password.set-after-reset", NC_("audit action", "Password set after a reset") },
+    { "user.two-factor.enable", NC_("audit action", "Two-factor login turned on") },
+    { "user.two-factor.disable", NC_("audit action", "Two-factor login turned off") },
+    { "setting.change", NC_("audit action", "Registry setting changed") },
+    { "nap.upload", NC_("audit action", "Allocation plan uploaded") },
+    { "nap.apply", NC_("audit action", "Allocation plan applied") },
+    { "nap.discard", NC_("audit action", "Allocation plan discarded") },
+    { "ledger.issue", NC_("audit action", "Quotas issued") },
+    { "ledger.transfer.propose", NC_("audit action", "Transfer proposed") },
+    { "ledger.transfer.approve", NC_("audit action", "Transfer approved (first of two)") },
+    { "ledger.transfer.confirm", NC_("audit action", "Transfer confirmed") },
+    { "ledger.transfer.reject", NC_("audit action", "Transfer rejected") },
+    { "ledger.transfer.cancel", NC_("audit action", "Transfer withdrawn") },
+    { "ledger.surrender", NC_("audit action", "Quotas surrendered") },
+    { "ledger.cancel", NC_("audit action", "Quotas cancelled") },
+    { "compliance.surrender", NC_("audit action", "Surrender against emissions") },
+    { "emissions.record", NC_("audit action", "Verified emissions recorded") },
+    { "mandate.choose", NC_("audit action", "Intermediary chosen") },
+    { "sale-order.sign", NC_("audit action", "Quotas signed for sale") },
+    { "sale-order.withdraw", NC_("audit action", "Sale order withdrawn") },
+    { "buy-request.create", NC_("audit action", "Buy request placed") },
+    { "buy-request.withdraw", NC_("audit action", "Buy request withdrawn") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+    if (g_strcmp0 (actions[i].action, action) == 0)
+      return g_dpgettext2 (GETTEXT_PACKAGE, "audit action", actions[i].text);
+
+  return action != NULL ? action : "";
+}

@@ -21,5 +21,6 @@ const char *kvota_admin_format_key_state         (KvotaKeyState          state);
 const char *kvota_admin_format_application_state (KvotaApplicationState  state);
 const char *kvota_admin_format_user_state        (KvotaUserState         state);
 const char *kvota_admin_format_block_state       (KvotaBlockState        state);
+const char *kvota_admin_format_audit_action      (const char            *action);
 
 G_END_DECLS

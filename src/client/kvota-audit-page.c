@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "kvota-audit-entry.h"
+#include "kvota-admin-format.h"
 #include "kvota-audit-page.h"
 #include "kvota-error.h"
 #include "kvota-format.h"
@@ -197,15 +198,19 @@ show_details (KvotaAuditPage  *self,
 {
   JsonObject *entry = kvota_audit_entry_get_object (item);
   g_autofree char *description = describe_entry (entry);
+  g_autofree char *body = NULL;
   g_autofree char *fingerprint = NULL;
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   AdwMessageDialog *dialog;
   GtkWidget *scrolled;
   GtkWidget *box;
 
+  /* The action's code stays in sight: it is what kvotactl and the API say. */
+  body = g_strdup_printf ("%s\n%s", description, json_object_get_string_member_with_default (entry, "action", ""));
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                                       json_object_get_string_member_with_default (entry, "action", ""),
-                                                       description));
+                                                       kvota_admin_format_audit_action (
+                                                         json_object_get_string_member_with_default (entry, "action", "")),
+                                                       body));
   adw_message_dialog_add_response (dialog, "close", _("_Close"));
   adw_message_dialog_set_close_response (dialog, "close");
 
@@ -285,7 +290,7 @@ bind_row_cb (GtkSignalListItemFactory *factory,
   gboolean broken = self->first_broken != 0 && id >= self->first_broken;
 
   gtk_label_set_label (g_object_get_data (G_OBJECT (box), "kvota-title"),
-                       json_object_get_string_member_with_default (entry, "action", ""));
+                       kvota_admin_format_audit_action (json_object_get_string_member_with_default (entry, "action", "")));
   gtk_label_set_label (g_object_get_data (G_OBJECT (box), "kvota-subtitle"), description);
 
   gtk_widget_set_visible (icon, broken);

@@ -1158,6 +1158,40 @@ test_transfer_with_document (void)
   close_window (window);
 }
 
+/* The audit journal's entries read as sentences: every action the demo
+ * registry's history holds (issuance, trading, plans, users, settings)
+ * has one, never the bare code. */
+static void
+test_audit_actions_described (void)
+{
+  g_autoptr(KvotaTestReply) audit = NULL;
+  g_autoptr(KvotaUser) admin = NULL;
+  g_autofree char *token = NULL;
+  JsonArray *entries;
+  guint n_actions = 0;
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  ensure_registry ();
+  admin = fetch_user ("admin", &token);
+  audit = kvota_test_server_request (ui.server, "GET", "/api/v1/audit?limit=1000", token, NULL, 0);
+  kvota_test_assert_status (audit, 200);
+
+  entries = json_node_get_array (kvota_test_reply_lookup (audit, "entries"));
+  for (guint i = 0; i < json_array_get_length (entries); i++)
+    {
+      const char *action = json_object_get_string_member (json_array_get_object_element (entries, i), "action");
+
+      if (!g_hash_table_add (seen, (gpointer) action))
+        continue;
+      n_actions++;
+      if (g_strcmp0 (kvota_admin_format_audit_action (action), action) == 0)
+        g_error ("The audit action “%s” has no description", action);
+    }
+
+  g_test_message ("%u actions described", n_actions);
+  g_assert_cmpuint (n_actions, >=, 8);
+}
+
 /* Users and organisations: the administrator finds a user by name, opens
  * its organisation, blocks the user with a reason and restores it */
 
@@ -2161,6 +2195,7 @@ main (int   argc,
   g_test_add_func ("/ui/queue/confirm", test_queue_confirm);
   g_test_add_func ("/ui/applications/confirm", test_applications_confirm);
   g_test_add_func ("/ui/users/block-restore", test_users_block_restore);
+  g_test_add_func ("/ui/audit/actions-described", test_audit_actions_described);
   g_test_add_func ("/ui/session/expired", test_session_expired);
 
   status = g_test_run ();
