@@ -9,6 +9,8 @@
 
 #include <string.h>
 
+#include <glib/gi18n.h>
+
 #include "kvota-admin-format.h"
 #include "kvota-directory-item.h"
 #include "kvota-search.h"
@@ -24,14 +26,15 @@ struct _KvotaDirectoryItem
   KvotaOrganisation *organisation;   /* or NULL */
   KvotaUser         *user;           /* or NULL */
   GListStore        *users;          /* of KvotaDirectoryItem, for an organisation */
-  char              *folded;         /* the texts a search finds it by */
+  char              *subtitle;       /* as the row shows it */
+  GString           *folded;         /* the texts a search finds it by, with its users' */
 };
 
 G_DEFINE_FINAL_TYPE (KvotaDirectoryItem, kvota_directory_item, G_TYPE_OBJECT)
 
 /* Each text folded on its own, one a line: a search never matches across
  * two of them. */
-static char *
+static GString *
 fold_texts (const char *first,
             ...)
 {
@@ -49,7 +52,7 @@ fold_texts (const char *first,
     }
   va_end (texts);
 
-  return g_string_free (folded, FALSE);
+  return folded;
 }
 
 static void
@@ -60,7 +63,9 @@ kvota_directory_item_finalize (GObject *object)
   g_clear_pointer (&self->organisation, kvota_organisation_free);
   g_clear_pointer (&self->user, kvota_user_free);
   g_clear_object (&self->users);
-  g_clear_pointer (&self->folded, g_free);
+  g_clear_pointer (&self->subtitle, g_free);
+  if (self->folded != NULL)
+    g_string_free (self->folded, TRUE);
 
   G_OBJECT_CLASS (kvota_directory_item_parent_class)->finalize (object);
 }
@@ -92,12 +97,22 @@ kvota_directory_item_new_organisation (KvotaOrganisation *organisation)
   self = g_object_new (KVOTA_TYPE_DIRECTORY_ITEM, NULL);
   self->organisation = organisation;
   self->users = g_list_store_new (KVOTA_TYPE_DIRECTORY_ITEM);
-  self->folded = fold_texts (organisation->name,
-                             kvota_holder_type_describe (organisation->holder_type),
-                             organisation->bin != NULL ? organisation->bin : "",
-                             organisation->account != NULL ? organisation->account : "",
-                             kvota_admin_format_user_state (organisation->state),
-                             NULL);
+
+  if (organisation->bin != NULL && organisation->account != NULL)
+    /* Translators: an organisation's holder type, BIN and account number. */
+    self->subtitle = g_strdup_printf (_("%s, BIN %s, account %s"),
+                                      kvota_holder_type_describe (organisation->holder_type),
+                                      organisation->bin, organisation->account);
+  else if (organisation->bin != NULL)
+    /* Translators: an organisation's holder type and BIN. */
+    self->subtitle = g_strdup_printf (_("%s, BIN %s"), kvota_holder_type_describe (organisation->holder_type),
+                                      organisation->bin);
+  else
+    self->subtitle = g_strdup (kvota_holder_type_describe (organisation->holder_type));
+
+  /* What the row shows, so that “BIN 1234” finds it as well as “1234”. */
+  self->folded = fold_texts (organisation->name, self->subtitle,
+                             kvota_admin_format_user_state (organisation->state), NULL);
 
   return self;
 }
@@ -117,7 +132,9 @@ kvota_directory_item_new_user (KvotaUser *user)
 
   self = g_object_new (KVOTA_TYPE_DIRECTORY_ITEM, NULL);
   self->user = user;
-  self->folded = fold_texts (user->full_name, user->username, kvota_role_describe (user->role),
+  /* Translators: a user's username and role, such as “pavlodar, Representative”. */
+  self->subtitle = g_strdup_printf (_("%s, %s"), user->username, kvota_role_describe (user->role));
+  self->folded = fold_texts (user->full_name, self->subtitle, user->username,
                              kvota_admin_format_user_state (user->state), NULL);
 
   return self;
@@ -150,6 +167,21 @@ kvota_directory_item_get_user (KvotaDirectoryItem *self)
 }
 
 /**
+ * kvota_directory_item_get_subtitle:
+ *
+ * Returns: (transfer none): the line under the row's name: an
+ *   organisation's holder type, BIN and account, or a user's username
+ *   and role
+ */
+const char *
+kvota_directory_item_get_subtitle (KvotaDirectoryItem *self)
+{
+  g_return_val_if_fail (KVOTA_IS_DIRECTORY_ITEM (self), NULL);
+
+  return self->subtitle;
+}
+
+/**
  * kvota_directory_item_get_users:
  *
  * Returns: (transfer none) (nullable): an organisation's users, or %NULL
@@ -175,17 +207,14 @@ void
 kvota_directory_item_add_user (KvotaDirectoryItem *self,
                                KvotaDirectoryItem *user)
 {
-  char *folded;
-
   g_return_if_fail (KVOTA_IS_DIRECTORY_ITEM (self));
   g_return_if_fail (self->users != NULL);
   g_return_if_fail (KVOTA_IS_DIRECTORY_ITEM (user));
 
   g_list_store_append (self->users, user);
 
-  folded = g_strconcat (self->folded, "\n", user->folded, NULL);
-  g_free (self->folded);
-  self->folded = folded;
+  g_string_append_c (self->folded, '\n');
+  g_string_append_len (self->folded, user->folded->str, user->folded->len);
 }
 
 /**
@@ -200,5 +229,5 @@ kvota_directory_item_matches (KvotaDirectoryItem *self,
 {
   g_return_val_if_fail (KVOTA_IS_DIRECTORY_ITEM (self), FALSE);
 
-  return folded == NULL || strstr (self->folded, folded) != NULL;
+  return folded == NULL || strstr (self->folded->str, folded) != NULL;
 }

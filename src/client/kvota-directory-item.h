@@ -19,6 +19,7 @@ KvotaDirectoryItem      *kvota_directory_item_new_organisation (KvotaOrganisatio
 KvotaDirectoryItem      *kvota_directory_item_new_user         (KvotaUser          *user);
 const KvotaOrganisation *kvota_directory_item_get_organisation (KvotaDirectoryItem *self);
 const KvotaUser         *kvota_directory_item_get_user         (KvotaDirectoryItem *self);
+const char              *kvota_directory_item_get_subtitle     (KvotaDirectoryItem *self);
 GListModel              *kvota_directory_item_get_users        (KvotaDirectoryItem *self);
 void                     kvota_directory_item_add_user         (KvotaDirectoryItem *self,
                                                                 KvotaDirectoryItem *user);

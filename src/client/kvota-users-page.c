@@ -37,6 +37,7 @@ struct _KvotaUsersPage
   GtkCustomFilter *filter;
   GtkFilterListModel *filtered;
   GtkTreeListModel *tree;
+  GHashTable    *expanded;        /* ids of the organisations open */
   guint          pending;         /* requests of the load still out */
   GError        *load_error;
   gboolean       requested;
@@ -646,20 +647,6 @@ set_state_label (GtkLabel       *label,
   gtk_widget_add_css_class (GTK_WIDGET (label), state == KVOTA_USER_STATE_BLOCKED ? "error" : "dim-label");
 }
 
-static char *
-organisation_subtitle (const KvotaOrganisation *organisation)
-{
-  if (organisation->bin != NULL && organisation->account != NULL)
-    /* Translators: an organisation's holder type, BIN and account number. */
-    return g_strdup_printf (_("%s, BIN %s, account %s"), kvota_holder_type_describe (organisation->holder_type),
-                            organisation->bin, organisation->account);
-  if (organisation->bin != NULL)
-    /* Translators: an organisation's holder type and BIN. */
-    return g_strdup_printf (_("%s, BIN %s"), kvota_holder_type_describe (organisation->holder_type), organisation->bin);
-
-  return g_strdup (kvota_holder_type_describe (organisation->holder_type));
-}
-
 static void
 add_organisation_actions (KvotaUsersPage          *self,
                           GtkBox                  *actions,
@@ -715,6 +702,48 @@ add_user_actions (KvotaUsersPage  *self,
                               G_CALLBACK (block_clicked_cb)));
 }
 
+/* Screen readers hear whether an organisation is open: the row's focus
+ * is on the expander, not on its arrow. */
+static void
+update_expanded_state (GtkWidget      *expander,
+                       GtkTreeListRow *row)
+{
+  if (gtk_tree_list_row_is_expandable (row))
+    gtk_accessible_update_state (GTK_ACCESSIBLE (expander),
+                                 GTK_ACCESSIBLE_STATE_EXPANDED, gtk_tree_list_row_get_expanded (row),
+                                 -1);
+  else
+    gtk_accessible_reset_state (GTK_ACCESSIBLE (expander), GTK_ACCESSIBLE_STATE_EXPANDED);
+}
+
+static void
+row_expanded_cb (GtkTreeListRow *row,
+                 GParamSpec     *pspec,
+                 GtkWidget      *expander)
+{
+  GtkWidget *page = gtk_widget_get_ancestor (expander, KVOTA_TYPE_USERS_PAGE);
+  KvotaUsersPage *self = page != NULL ? KVOTA_USERS_PAGE (page) : NULL;
+  g_autoptr(KvotaDirectoryItem) item = gtk_tree_list_row_get_item (row);
+  const KvotaOrganisation *organisation;
+
+  /* A row whose item went away (a reload, a search) says it is closed:
+   * that is no choice of the user's. */
+  if (item == NULL)
+    return;
+
+  organisation = kvota_directory_item_get_organisation (item);
+  update_expanded_state (expander, row);
+
+  /* Remembered by id, so that a reload or a search keeps it open. */
+  if (self != NULL && organisation != NULL)
+    {
+      if (gtk_tree_list_row_get_expanded (row))
+        g_hash_table_add (self->expanded, GSIZE_TO_POINTER ((gsize) organisation->id));
+      else
+        g_hash_table_remove (self->expanded, GSIZE_TO_POINTER ((gsize) organisation->id));
+    }
+}
+
 static void
 row_setup_cb (GtkSignalListItemFactory *factory,
               GtkListItem              *list_item,
@@ -753,7 +782,6 @@ row_setup_cb (GtkSignalListItemFactory *factory,
   g_object_set_data (G_OBJECT (expander), "kvota-state", state);
   g_object_set_data (G_OBJECT (expander), "kvota-actions", actions);
   gtk_list_item_set_child (list_item, expander);
-  gtk_list_item_set_activatable (list_item, FALSE);
 }
 
 static void
@@ -773,16 +801,17 @@ row_bind_cb (GtkSignalListItemFactory *factory,
   GtkWidget *child;
 
   gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (expander), row);
+  update_expanded_state (expander, row);
+  g_signal_connect_object (row, "notify::expanded", G_CALLBACK (row_expanded_cb), expander, 0);
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (actions))) != NULL)
     gtk_box_remove (actions, child);
 
+  gtk_label_set_label (subtitle, kvota_directory_item_get_subtitle (item));
+
   if (organisation != NULL)
     {
-      g_autofree char *text = organisation_subtitle (organisation);
-
       gtk_label_set_label (title, organisation->name);
-      gtk_label_set_label (subtitle, text);
       set_state_label (state, organisation->state);
       gtk_widget_remove_css_class (GTK_WIDGET (title), "dim-label");
       gtk_widget_add_css_class (GTK_WIDGET (title), "heading");
@@ -791,11 +820,7 @@ row_bind_cb (GtkSignalListItemFactory *factory,
     }
   else
     {
-      /* Translators: a user's username and role, such as “pavlodar, Representative”. */
-      g_autofree char *text = g_strdup_printf (_("%s, %s"), user->username, kvota_role_describe (user->role));
-
       gtk_label_set_label (title, user->full_name);
-      gtk_label_set_label (subtitle, text);
       set_state_label (state, user->state);
       gtk_widget_remove_css_class (GTK_WIDGET (title), "heading");
       if (self->may_act)
@@ -808,7 +833,23 @@ row_unbind_cb (GtkSignalListItemFactory *factory,
                GtkListItem              *list_item,
                KvotaUsersPage           *self)
 {
-  gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (gtk_list_item_get_child (list_item)), NULL);
+  GtkWidget *expander = gtk_list_item_get_child (list_item);
+
+  g_signal_handlers_disconnect_by_func (gtk_list_item_get_item (list_item), row_expanded_cb, expander);
+  gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (expander), NULL);
+}
+
+/* A click on the row, Enter or Space opens or closes an organisation, as
+ * the arrow does. */
+static void
+list_view_activate_cb (KvotaUsersPage *self,
+                       guint           position,
+                       GtkListView    *list_view)
+{
+  g_autoptr(GtkTreeListRow) row = g_list_model_get_item (G_LIST_MODEL (self->tree), position);
+
+  if (row != NULL && gtk_tree_list_row_is_expandable (row))
+    gtk_tree_list_row_set_expanded (row, !gtk_tree_list_row_get_expanded (row));
 }
 
 /* An organisation opens on its users; one without users does not open. */
@@ -827,21 +868,9 @@ create_children_cb (gpointer item,
 static void
 fill (KvotaUsersPage *self)
 {
-  g_autoptr(GHashTable) expanded = g_hash_table_new (NULL, NULL);
   g_autoptr(GHashTable) by_id = g_hash_table_new (NULL, NULL);
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
   GListModel *rows = G_LIST_MODEL (self->tree);
-
-  /* The organisations the user opened stay open across a reload. */
-  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
-    {
-      g_autoptr(GtkTreeListRow) row = g_list_model_get_item (rows, i);
-      g_autoptr(KvotaDirectoryItem) item = gtk_tree_list_row_get_item (row);
-      const KvotaOrganisation *organisation = kvota_directory_item_get_organisation (item);
-
-      if (organisation != NULL && gtk_tree_list_row_get_expanded (row))
-        g_hash_table_add (expanded, GSIZE_TO_POINTER ((gsize) organisation->id));
-    }
 
   /* The records go over to the items. */
   g_ptr_array_set_free_func (self->organisations, NULL);
@@ -880,7 +909,8 @@ fill (KvotaUsersPage *self)
   g_list_store_splice (self->items, 0, g_list_model_get_n_items (G_LIST_MODEL (self->items)),
                        items->pdata, items->len);
 
-  if (g_hash_table_size (expanded) > 0)
+  /* The organisations the user opened stay open across a reload. */
+  if (g_hash_table_size (self->expanded) > 0)
     for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
       {
         g_autoptr(GtkTreeListRow) row = g_list_model_get_item (rows, i);
@@ -888,7 +918,7 @@ fill (KvotaUsersPage *self)
         const KvotaOrganisation *organisation = kvota_directory_item_get_organisation (item);
 
         if (organisation != NULL &&
-            g_hash_table_contains (expanded, GSIZE_TO_POINTER ((gsize) organisation->id)))
+            g_hash_table_contains (self->expanded, GSIZE_TO_POINTER ((gsize) organisation->id)))
           gtk_tree_list_row_set_expanded (row, TRUE);
       }
 }
@@ -1110,6 +1140,7 @@ kvota_users_page_finalize (GObject *object)
   g_clear_object (&self->filter);
   g_clear_object (&self->filtered);
   g_clear_object (&self->tree);
+  g_clear_pointer (&self->expanded, g_hash_table_unref);
   g_clear_error (&self->load_error);
   g_clear_pointer (&self->draft_target, g_free);
   g_clear_pointer (&self->draft_reason, g_free);
@@ -1157,6 +1188,7 @@ kvota_users_page_init (KvotaUsersPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->items = g_list_store_new (KVOTA_TYPE_DIRECTORY_ITEM);
+  self->expanded = g_hash_table_new (NULL, NULL);
   self->filter = gtk_custom_filter_new (filter_cb, self, NULL);
   self->filtered = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->items)),
                                               g_object_ref (GTK_FILTER (self->filter)));
@@ -1172,6 +1204,8 @@ kvota_users_page_init (KvotaUsersPage *self)
   gtk_list_view_set_factory (self->list_view, factory);
   selection = GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->tree))));
   gtk_list_view_set_model (self->list_view, selection);
+  g_signal_connect_object (self->list_view, "activate", G_CALLBACK (list_view_activate_cb), self,
+                           G_CONNECT_SWAPPED);
 
   /* Ctrl+F works wherever the focus is in the window while the page is
    * shown, such as on the sidebar. */

@@ -1251,6 +1251,7 @@ test_users_block_restore (void)
 {
   g_autoptr(KvotaUser) accountant = NULL;
   g_autoptr(KvotaTestReply) login = NULL;
+  g_autofree char *search = NULL;
   GListModel *rows;
   GtkWidget *window;
   GtkWidget *page;
@@ -1266,15 +1267,21 @@ test_users_block_restore (void)
   page = open_page (window, "users");
   wait_for_content (page);
 
-  /* The user's name finds its organisation, and only that one. */
-  kvota_ui_type (kvota_ui_find (page, "search_entry"), accountant->full_name);
+  /* Its BIN as the row shows it finds the organisation, and only that one. */
+  search = g_strdup_printf (_("%s, BIN %s"), kvota_holder_type_describe (accountant->organisation->holder_type),
+                            accountant->organisation->bin);
+  kvota_ui_type (kvota_ui_find (page, "search_entry"), strchr (search, ',') + 2);
   rows = G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (kvota_ui_find (page, "list_view"))));
-  kvota_ui_wait_until (g_list_model_get_n_items (rows) == 1, "the search leaves one organisation");
+  kvota_ui_wait_until (g_list_model_get_n_items (rows) == 1, "the search by BIN leaves one organisation");
+
+  /* So does the name of one of its users. */
+  kvota_ui_type (kvota_ui_find (page, "search_entry"), accountant->full_name);
+  kvota_ui_wait_until (g_list_model_get_n_items (rows) == 1, "the search by a user leaves one organisation");
   kvota_ui_wait_until ((row = find_directory_row (page, accountant->organisation->name)) != NULL,
                        "the organisation’s row shows");
 
-  /* Opening it shows its users, the accountant among them. */
-  gtk_widget_activate_action (row, "listitem.toggle-expand", NULL);
+  /* Activating its row (a click, Enter) opens it on its users. */
+  gtk_widget_activate_action (kvota_ui_find (page, "list_view"), "list.activate-item", "u", 0);
   kvota_ui_wait_until (find_directory_row (page, accountant->full_name) != NULL, "the organisation opens on its users");
   screenshot (window, "users-search");
 
