@@ -46,6 +46,8 @@ typedef enum
   /* A successful reply is a file (a document), not JSON: it is handed
    * over as it came. Refusals are JSON all the same. */
   REQUEST_RAW           = 1 << 2,
+  /* A login: its refusal may carry the applicant's application. */
+  REQUEST_LOGIN         = 1 << 3,
 } RequestFlags;
 
 typedef struct
@@ -376,8 +378,9 @@ request_sent_cb (GObject      *object,
   error = error_from_reply (request, status, root);
 
   /* An applicant's login is refused with its application's details. */
-  if (g_error_matches (error, KVOTA_ERROR, KVOTA_ERROR_APPLICATION_PENDING) ||
-      g_error_matches (error, KVOTA_ERROR, KVOTA_ERROR_APPLICATION_DECLINED))
+  if ((request->flags & REQUEST_LOGIN) != 0 &&
+      (g_error_matches (error, KVOTA_ERROR, KVOTA_ERROR_APPLICATION_PENDING) ||
+       g_error_matches (error, KVOTA_ERROR, KVOTA_ERROR_APPLICATION_DECLINED)))
     remember_refused_application (self, root);
 
   /* Whoever made the request still gets the error; the window hears
@@ -392,6 +395,17 @@ request_sent_cb (GObject      *object,
     }
 
   g_task_return_error (task, g_steal_pointer (&error));
+}
+
+/* A message sent again (its connection closed under it) starts over. */
+static void
+restarted_cb (SoupMessage *message,
+              gpointer     user_data)
+{
+  Request *request = user_data;
+
+  request->sent = 0;
+  request->progress (0, request->total, request->progress_data);
 }
 
 static void
@@ -472,6 +486,7 @@ request_async_full (KvotaClient         *self,
           request->progress_data = progress_data;
           request->total = (goffset) length;
           g_signal_connect (request->message, "wrote-body-data", G_CALLBACK (wrote_body_data_cb), request);
+          g_signal_connect (request->message, "restarted", G_CALLBACK (restarted_cb), request);
         }
     }
 
@@ -860,7 +875,7 @@ kvota_client_log_in_async (KvotaClient         *self,
   json_builder_end_object (builder);
   body = json_builder_get_root (builder);
 
-  request_async_full (self, "POST", "/api/v1/session", body, REQUEST_KEEP_SESSION, NULL, NULL,
+  request_async_full (self, "POST", "/api/v1/session", body, REQUEST_KEEP_SESSION | REQUEST_LOGIN, NULL, NULL,
                       cancellable, logged_in_cb, g_steal_pointer (&task));
 }
 
