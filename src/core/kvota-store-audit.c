@@ -180,6 +180,15 @@ read_entry (sqlite3_stmt *statement)
 
 #define AUDIT_COLUMNS "id, at, actor, action, object, before, after, prev_hash, hash"
 
+/* Whether the last proof still stands: nothing but this store has
+ * committed to the file since (@data_version as it reads now). */
+static gboolean
+proof_holds (KvotaStore *self,
+             gint64      data_version)
+{
+  return self->audit_proved_hash != NULL && data_version >= 0 && data_version == self->audit_proved_version;
+}
+
 /**
  * kvota_store_verify_audit:
  * @self: a #KvotaStore
@@ -217,7 +226,7 @@ kvota_store_verify_audit (KvotaStore  *self,
   if (first_bad != NULL)
     *first_bad = 0;
 
-  if (self->audit_proved_hash != NULL && data_version >= 0 && data_version == self->audit_proved_version)
+  if (proof_holds (self, data_version))
     {
       expected_id = self->audit_proved_id + 1;
       expected_prev = g_strdup (self->audit_proved_hash);
@@ -300,12 +309,9 @@ kvota_store_verify_audit (KvotaStore  *self,
 gboolean
 kvota_store_audit_proof_holds (KvotaStore *self)
 {
-  gint64 data_version;
-
   g_return_val_if_fail (KVOTA_IS_STORE (self), FALSE);
 
-  data_version = _kvota_store_data_version (self);
-  return self->audit_proved_hash != NULL && data_version >= 0 && data_version == self->audit_proved_version;
+  return proof_holds (self, _kvota_store_data_version (self));
 }
 
 /**
