@@ -391,6 +391,21 @@ without_mnemonic (const char *label)
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
+/* Presses the button of an AdwMessageDialog that reads LABEL (a
+ * mnemonic label, as the client gives it). */
+static void
+respond (GtkWidget  *dialog,
+         const char *label)
+{
+  g_autofree char *text = without_mnemonic (label);
+  GtkWidget *button;
+
+  kvota_ui_wait_until ((button = kvota_ui_find_label (dialog, text)) != NULL, "the dialog shows its button");
+  button = gtk_widget_get_ancestor (button, GTK_TYPE_BUTTON);
+  g_assert_nonnull (button);
+  kvota_ui_click (button);
+}
+
 static GtkWidget *
 find_row_titled (GtkListBox *list_box,
                  const char *title)
@@ -891,7 +906,6 @@ test_queue_confirm (void)
   g_autofree char *token = NULL;
   g_autofree char *id_text = NULL;
   g_autofree char *row_title = NULL;
-  g_autofree char *confirm_label = NULL;
   g_autofree char *confirmed = NULL;
   g_autofree char *path = NULL;
   g_autofree char *oldest = NULL;
@@ -902,7 +916,6 @@ test_queue_confirm (void)
   GtkWidget *row;
   GtkWidget *confirm_button;
   GtkWidget *dialog;
-  GtkWidget *button;
   gint64 id;
 
   if (skip_without_display ())
@@ -945,12 +958,7 @@ test_queue_confirm (void)
   /* The dialog asks once more; the user presses Confirm. */
   kvota_ui_wait_until ((dialog = find_dialog ()) != NULL, "the confirmation dialog opens");
   screenshot (dialog, "queue-confirm-dialog");
-  confirm_label = without_mnemonic (_("C_onfirm"));
-  kvota_ui_wait_until ((button = kvota_ui_find_label (dialog, confirm_label)) != NULL,
-                       "the dialog shows its Confirm button");
-  button = gtk_widget_get_ancestor (button, GTK_TYPE_BUTTON);
-  g_assert_nonnull (button);
-  kvota_ui_click (button);
+  respond (dialog, _("C_onfirm"));
 
   /* The toast says so, the queue is empty, and the ledger agrees. */
   confirmed = g_strdup_printf (_("Transfer No. %s is confirmed: the units have moved."), id_text);
@@ -1223,7 +1231,6 @@ set_user_blocked (GtkWidget       *window,
                   gboolean         block)
 {
   g_autofree char *toast = NULL;
-  g_autofree char *apply = without_mnemonic (block ? _("_Block") : _("_Restore"));
   GtkWidget *button;
   GtkWidget *dialog;
 
@@ -1238,8 +1245,7 @@ set_user_blocked (GtkWidget       *window,
       kvota_ui_type (kvota_ui_find_type (dialog, GTK_TYPE_ENTRY), "Power of attorney expired");
       screenshot (dialog, "users-block-dialog");
     }
-  kvota_ui_wait_until ((button = kvota_ui_find_label (dialog, apply)) != NULL, "the dialog shows its button");
-  kvota_ui_click (gtk_widget_get_ancestor (button, GTK_TYPE_BUTTON));
+  respond (dialog, block ? _("_Block") : _("_Restore"));
 
   toast = block ? g_strdup_printf (_("%s is blocked. Every session has ended."), user->full_name)
                 : g_strdup_printf (_("%s is restored."), user->full_name);
@@ -1336,7 +1342,6 @@ test_applications_confirm (void)
   g_autofree char *bin = NULL;
   g_autofree char *path = NULL;
   g_autofree char *confirm_label = NULL;
-  g_autofree char *dialog_label = NULL;
   g_autofree char *registered = NULL;
   g_autofree char *state_text = NULL;
   gint64 application_id;
@@ -1433,12 +1438,7 @@ test_applications_confirm (void)
   /* The dialog asks once more; the administrator confirms. */
   kvota_ui_wait_until ((dialog = find_dialog ()) != NULL, "the confirmation dialog opens");
   screenshot (dialog, "applications-confirm-dialog");
-  dialog_label = without_mnemonic (_("C_onfirm"));
-  kvota_ui_wait_until ((button = kvota_ui_find_label (dialog, dialog_label)) != NULL,
-                       "the dialog shows its Confirm button");
-  button = gtk_widget_get_ancestor (button, GTK_TYPE_BUTTON);
-  g_assert_nonnull (button);
-  kvota_ui_click (button);
+  respond (dialog, _("C_onfirm"));
 
   registered = g_strdup_printf (_("%s is registered. Its representative can log in now."), APPLICANT_NAME_RU);
   kvota_ui_wait_until (kvota_ui_find_label (window, registered) != NULL, "the toast says the company is registered");
@@ -1528,21 +1528,6 @@ choose_file (GtkWidget  *window,
   kvota_ui_click (button);
   kvota_ui_set_window (window);
   kvota_ui_wait_until (find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG) == NULL, "the file chooser closes");
-}
-
-/* Presses the button of an AdwMessageDialog that reads LABEL (a
- * mnemonic label, as the client gives it). */
-static void
-respond (GtkWidget  *dialog,
-         const char *label)
-{
-  g_autofree char *text = without_mnemonic (label);
-  GtkWidget *button;
-
-  kvota_ui_wait_until ((button = kvota_ui_find_label (dialog, text)) != NULL, "the dialog shows its button");
-  button = gtk_widget_get_ancestor (button, GTK_TYPE_BUTTON);
-  g_assert_nonnull (button);
-  kvota_ui_click (button);
 }
 
 /* NAP amendment: the administrator uploads the amended 2014 plan as a
